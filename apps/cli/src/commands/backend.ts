@@ -1,0 +1,16 @@
+import { DEVICES, type Device } from '@ssd/config';
+import { runBackendCheck } from '@ssd/engine';
+import { Command, Option } from 'commander';
+
+/** `ssd backend [--device D]`: loads a backend, runs a small computation and says which one ran. */
+export function backendCommand(): Command {
+  return new Command('backend')
+    .description('load the backend MODEL.DEVICE selects and run a small computation on it')
+    .addOption(new Option('--device <device>', 'MODEL.DEVICE to try').choices(DEVICES).default('auto'))
+    .action(async (opts: { device: Device }) => {
+      const check = await runBackendCheck(opts.device);
+      console.log(
+        `backend '${check.backend}' (MODEL.DEVICE ${check.device}): 256×256 matmul checksum ${check.checksum} in ${check.ms.toFixed(1)} ms`,
+      );
+    });
+}

@@ -1,0 +1,13 @@
+import { dumpConfig, loadConfig } from '@ssd/config';
+import { Command } from 'commander';
+
+/** `ssd config --config-file F [KEY VALUE …]`: prints the merged config. */
+export function configCommand(): Command {
+  return new Command('config')
+    .description('print the merged config (defaults, then the file, then KEY VALUE overrides)')
+    .option('--config-file <file>', 'YAML config file')
+    .argument('[overrides...]', 'KEY VALUE pairs, e.g. SOLVER.LR 0.01')
+    .action((overrides: string[], opts: { configFile?: string }) => {
+      process.stdout.write(dumpConfig(loadConfig(opts.configFile, overrides)));
+    });
+}

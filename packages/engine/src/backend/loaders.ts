@@ -1,0 +1,154 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Why a backend could not be used, with what to do about it. */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly device: string,
+    /** The reason alone, short enough for a one-line summary. */
+    readonly reason: string,
+    hint = '',
+  ) {
+    super(`MODEL.DEVICE ${device} is not available: ${reason}${hint ? `. ${hint}` : ''}`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** Loads one kind of backend and makes it current; throws BackendUnavailableError when it cannot. */
+export type BackendLoader = () => Promise<string>;
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
+async function activate(device: string, name: string): Promise<string> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    throw new BackendUnavailableError(device, `tfjs backend '${name}' failed to initialise: ${message(e)}`);
+  }
+  if (!ok) throw new BackendUnavailableError(device, `tfjs backend '${name}' failed to initialise`);
+  await tf.ready();
+  return name;
+}
+
+/** The native binding tfjs-node(-gpu) needs, if its installer managed to put it in place. */
+function nativeBinding(pkg: string): string | undefined {
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return undefined;
+  }
+  const lib = path.join(dir, 'lib');
+  const napi = existsSync(lib) ? readdirSync(lib).filter((d) => d.startsWith('napi-v')) : [];
+  return napi.map((d) => path.join(lib, d, 'tfjs_binding.node')).find((f) => existsSync(f));
+}
+
+/** tfjs-node(-gpu) registers the 'tensorflow' backend when its native binding loads. */
+function nodeLoader(device: string, pkg: string, hint: string): BackendLoader {
+  return async () => {
+    // Check first: a failed require leaves half its kernels registered.
+    if (!nativeBinding(pkg)) {
+      throw new BackendUnavailableError(device, `${pkg} is not installed with its native library`, hint);
+    }
+    try {
+      require(pkg);
+    } catch (e) {
+      throw new BackendUnavailableError(device, `${pkg} did not load (${message(e)})`, hint);
+    }
+    return activate(device, 'tensorflow');
+  };
+}
+
+const cuda = nodeLoader(
+  'cuda',
+  '@tensorflow/tfjs-node-gpu',
+  'It needs libtensorflow with CUDA, which its installer downloads: on a machine with network access and ' +
+    'CUDA 11.x/cuDNN 8, reinstall it (pnpm rebuild @tensorflow/tfjs-node-gpu). Or use MODEL.DEVICE webgpu ' +
+    '(NVIDIA GPUs through Vulkan, no CUDA toolkit) or cpu.',
+);
+
+const tfjsNode = nodeLoader(
+  'cpu',
+  '@tensorflow/tfjs-node',
+  'Its installer downloads libtensorflow; reinstall it with network access (pnpm rebuild @tensorflow/tfjs-node).',
+);
+
+async function wasm(): Promise<string> {
+  try {
+    require('@tensorflow/tfjs-backend-wasm');
+  } catch (e) {
+    throw new BackendUnavailableError('wasm', `@tensorflow/tfjs-backend-wasm did not load (${message(e)})`);
+  }
+  return activate('wasm', 'wasm');
+}
+
+async function js(): Promise<string> {
+  require('@tensorflow/tfjs-backend-cpu');
+  return activate('js', 'cpu');
+}
+
+interface WebGpuModule {
+  create(flags: string[]): { requestAdapter(): Promise<unknown | null> };
+  globals: Record<string, unknown>;
+}
+
+async function webgpu(): Promise<string> {
+  let mod: WebGpuModule;
+  try {
+    // The package's entry is ESM; its native Dawn binding is what we need, and it loads from CommonJS
+    // on every Node version we support.
+    const dir = path.dirname(require.resolve('webgpu/package.json'));
+    const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+    mod = require(path.join(dir, 'dist', `${process.platform}-${arch}`, 'dawn.node')) as WebGpuModule;
+  } catch (e) {
+    throw new BackendUnavailableError('webgpu', `the 'webgpu' package (Dawn) did not load (${message(e)})`);
+  }
+  // tfjs-backend-webgpu looks for navigator.gpu and the GPU* constants, as in a browser.
+  Object.assign(globalThis, mod.globals);
+  const gpu = mod.create([]);
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) {
+    throw new BackendUnavailableError(
+      'webgpu',
+      'no WebGPU adapter was found (Dawn needs a GPU with a Vulkan driver and libvulkan.so.1 on Linux)',
+    );
+  }
+  const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  require('@tensorflow/tfjs-backend-webgpu');
+  return activate('webgpu', 'webgpu');
+}
+
+/** cpu: native TensorFlow when its library is installed, else WebAssembly. */
+async function cpu(): Promise<string> {
+  try {
+    return await tfjsNode();
+  } catch {
+    return wasm();
+  }
+}
+
+/** Whether this machine shows a GPU device node; auto skips WebGPU without one (Dawn would only warn). */
+export function hasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidia0')) return true;
+  try {
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
+/** The loader for each explicit MODEL.DEVICE value. */
+export const BACKEND_LOADERS: Readonly<Record<'cuda' | 'webgpu' | 'cpu' | 'wasm' | 'js', BackendLoader>> = {
+  cuda,
+  webgpu,
+  cpu,
+  wasm,
+  js,
+};

@@ -1,0 +1,53 @@
+import type { Device } from '@ssd/config';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_LOADERS, BackendUnavailableError, hasGpuDevice } from './loaders';
+
+/** The backend that ended up running, and which MODEL.DEVICE choice loaded it. */
+export interface SelectedBackend {
+  /** The tfjs backend name ('tensorflow', 'webgpu', 'wasm', 'cpu'). */
+  backend: string;
+  /** The MODEL.DEVICE value that loaded it ('auto' resolves to one of the others). */
+  device: Exclude<Device, 'auto'>;
+}
+
+/** Order tried by `auto`: fastest first. */
+const AUTO_ORDER = ['cuda', 'webgpu', 'cpu'] as const;
+
+/**
+ * Makes the backend MODEL.DEVICE names current. `auto` tries CUDA, WebGPU (when a GPU device
+ * exists), native CPU, then WebAssembly, and logs which one it chose and why others were skipped.
+ */
+export async function initBackend(
+  device: Device,
+  log: (line: string) => void = (l) => console.log(l),
+): Promise<SelectedBackend> {
+  // PROD silences tfjs's console advice ("install the node backend", re-registration notices).
+  tf.env().set('PROD', true);
+  if (device !== 'auto') {
+    const backend = await BACKEND_LOADERS[device]();
+    log(`Using backend '${tf.getBackend()}' (MODEL.DEVICE ${device}).`);
+    return { backend, device };
+  }
+  const skipped: string[] = [];
+  for (const candidate of AUTO_ORDER) {
+    if (candidate === 'webgpu' && !hasGpuDevice()) {
+      skipped.push('webgpu: no GPU device on this machine');
+      continue;
+    }
+    try {
+      const backend = await BACKEND_LOADERS[candidate]();
+      const why = skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : '';
+      log(`Using backend '${backend}' (MODEL.DEVICE auto → ${backendDevice(candidate, backend)})${why}.`);
+      return { backend, device: backendDevice(candidate, backend) };
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e;
+      skipped.push(`${candidate}: ${e.reason}`);
+    }
+  }
+  throw new BackendUnavailableError('auto', `no backend loaded (${skipped.join('; ')})`);
+}
+
+/** `cpu` falls back to wasm when native TensorFlow is missing; report what actually runs. */
+function backendDevice(candidate: (typeof AUTO_ORDER)[number], backend: string): SelectedBackend['device'] {
+  return candidate === 'cpu' && backend === 'wasm' ? 'wasm' : candidate;
+}
