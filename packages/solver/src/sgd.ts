@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** SGD hyper-parameters, as torch.optim.SGD takes them. */
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+/** The optimizer's state for a checkpoint: momentum buffers by variable name. */
+export interface SGDState {
+  lr: number;
+  momentumBuffers: Record<string, { shape: number[]; values: Float32Array }>;
+}
+
+/**
+ * SGD with momentum and weight decay with PyTorch's semantics:
+ * g ← g + wd·w;  v ← m·v + g  (v starts as g);  w ← w − lr·v.
+ */
+export class SGD {
+  /** The learning rate of the next step; the LR scheduler sets it. */
+  lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  private readonly buffers = new Map<string, tf.Variable>();
+
+  constructor(
+    private readonly variables: readonly tf.Variable[],
+    options: SGDOptions,
+  ) {
+    this.lr = options.lr;
+    this.momentum = options.momentum;
+    this.weightDecay = options.weightDecay;
+    const names = new Set<string>();
+    for (const v of variables) {
+      if (names.has(v.name)) throw new Error(`SGD: two variables are named '${v.name}'`);
+      names.add(v.name);
+    }
+  }
+
+  /** Applies one update from gradients keyed by variable name; variables without a gradient stay put. */
+  step(grads: tf.NamedTensorMap): void {
+    tf.tidy(() => {
+      for (const v of this.variables) {
+        const g = grads[v.name];
+        if (!g) continue;
+        let d = this.weightDecay !== 0 ? tf.add(g, tf.mul(v, this.weightDecay)) : g;
+        if (this.momentum !== 0) {
+          const buf = this.buffers.get(v.name);
+          if (buf) {
+            buf.assign(tf.add(tf.mul(buf, this.momentum), d));
+          } else {
+            this.buffers.set(v.name, tf.variable(d, false, `${v.name}/momentum`));
+          }
+          d = this.buffers.get(v.name)!;
+        }
+        v.assign(tf.sub(v, tf.mul(d, this.lr)));
+      }
+    });
+  }
+
+  /** A copy of the state (for checkpoints). */
+  async state(): Promise<SGDState> {
+    const momentumBuffers: SGDState['momentumBuffers'] = {};
+    for (const [name, buf] of this.buffers) {
+      momentumBuffers[name] = { shape: buf.shape, values: (await buf.data()) as Float32Array };
+    }
+    return { lr: this.lr, momentumBuffers };
+  }
+
+  /** Restores state saved by `state()`; a buffer for an unknown variable or of the wrong shape is an error. */
+  loadState(state: SGDState): void {
+    const byName = new Map(this.variables.map((v) => [v.name, v]));
+    this.disposeBuffers();
+    for (const [name, { shape, values }] of Object.entries(state.momentumBuffers)) {
+      const v = byName.get(name);
+      if (!v) throw new Error(`optimizer state has a momentum buffer for unknown variable '${name}'`);
+      if (shape.join(',') !== v.shape.join(',')) {
+        throw new Error(
+          `optimizer state for '${name}' has shape [${shape}] but the variable is [${v.shape}]`,
+        );
+      }
+      this.buffers.set(name, tf.variable(tf.tensor(values, shape), false, `${name}/momentum`));
+    }
+    this.lr = state.lr;
+  }
+
+  /** Frees the momentum buffers. */
+  dispose(): void {
+    this.disposeBuffers();
+  }
+
+  private disposeBuffers(): void {
+    for (const b of this.buffers.values()) b.dispose();
+    this.buffers.clear();
+  }
+}
