@@ -4,8 +4,12 @@ import { WarmupMultiStepLR } from './lr-scheduler';
 import { SGD } from './sgd';
 
 /** The SGD optimizer the config describes (SOLVER.LR, MOMENTUM, WEIGHT_DECAY). */
-export function buildOptimizer(cfg: SSDConfig, variables: readonly tf.Variable[], lr = cfg.SOLVER.LR): SGD {
-  return new SGD(variables, { lr, momentum: cfg.SOLVER.MOMENTUM, weightDecay: cfg.SOLVER.WEIGHT_DECAY });
+export function buildOptimizer(
+  cfg: SSDConfig,
+  params: ReadonlyMap<string, tf.Variable>,
+  lr = cfg.SOLVER.LR,
+): SGD {
+  return new SGD(params, { lr, momentum: cfg.SOLVER.MOMENTUM, weightDecay: cfg.SOLVER.WEIGHT_DECAY });
 }
 
 /** The warmup multi-step scheduler the config describes; `milestones` default to SOLVER.LR_STEPS. */

@@ -7,7 +7,7 @@ export interface SGDOptions {
   weightDecay: number;
 }
 
-/** The optimizer's state for a checkpoint: momentum buffers by variable name. */
+/** The optimizer's state for a checkpoint: momentum buffers by parameter key. */
 export interface SGDState {
   lr: number;
   momentumBuffers: Record<string, { shape: number[]; values: Float32Array }>;
@@ -16,6 +16,8 @@ export interface SGDState {
 /**
  * SGD with momentum and weight decay with PyTorch's semantics:
  * g ← g + wd·w;  v ← m·v + g  (v starts as g);  w ← w − lr·v.
+ * Parameters come keyed (e.g. by state-dict name) so saved state does not depend on tfjs's
+ * process-wide variable names; gradients come keyed by tfjs variable name, as tf.variableGrads gives them.
  */
 export class SGD {
   /** The learning rate of the next step; the LR scheduler sets it. */
@@ -25,34 +27,29 @@ export class SGD {
   private readonly buffers = new Map<string, tf.Variable>();
 
   constructor(
-    private readonly variables: readonly tf.Variable[],
+    private readonly params: ReadonlyMap<string, tf.Variable>,
     options: SGDOptions,
   ) {
     this.lr = options.lr;
     this.momentum = options.momentum;
     this.weightDecay = options.weightDecay;
-    const names = new Set<string>();
-    for (const v of variables) {
-      if (names.has(v.name)) throw new Error(`SGD: two variables are named '${v.name}'`);
-      names.add(v.name);
-    }
   }
 
-  /** Applies one update from gradients keyed by variable name; variables without a gradient stay put. */
+  /** Applies one update from gradients keyed by tfjs variable name; parameters without one stay put. */
   step(grads: tf.NamedTensorMap): void {
     tf.tidy(() => {
-      for (const v of this.variables) {
+      for (const [key, v] of this.params) {
         const g = grads[v.name];
         if (!g) continue;
         let d = this.weightDecay !== 0 ? tf.add(g, tf.mul(v, this.weightDecay)) : g;
         if (this.momentum !== 0) {
-          const buf = this.buffers.get(v.name);
+          const buf = this.buffers.get(key);
           if (buf) {
             buf.assign(tf.add(tf.mul(buf, this.momentum), d));
           } else {
-            this.buffers.set(v.name, tf.variable(d, false, `${v.name}/momentum`));
+            this.buffers.set(key, tf.variable(d, false));
           }
-          d = this.buffers.get(v.name)!;
+          d = this.buffers.get(key)!;
         }
         v.assign(tf.sub(v, tf.mul(d, this.lr)));
       }
@@ -70,17 +67,16 @@ export class SGD {
 
   /** Restores state saved by `state()`; a buffer for an unknown variable or of the wrong shape is an error. */
   loadState(state: SGDState): void {
-    const byName = new Map(this.variables.map((v) => [v.name, v]));
     this.disposeBuffers();
     for (const [name, { shape, values }] of Object.entries(state.momentumBuffers)) {
-      const v = byName.get(name);
-      if (!v) throw new Error(`optimizer state has a momentum buffer for unknown variable '${name}'`);
+      const v = this.params.get(name);
+      if (!v) throw new Error(`optimizer state has a momentum buffer for unknown parameter '${name}'`);
       if (shape.join(',') !== v.shape.join(',')) {
         throw new Error(
-          `optimizer state for '${name}' has shape [${shape}] but the variable is [${v.shape}]`,
+          `optimizer state for '${name}' has shape [${shape}] but the parameter is [${v.shape}]`,
         );
       }
-      this.buffers.set(name, tf.variable(tf.tensor(values, shape), false, `${name}/momentum`));
+      this.buffers.set(name, tf.variable(tf.tensor(values, shape), false));
     }
     this.lr = state.lr;
   }

@@ -8,16 +8,20 @@ beforeAll(async () => {
 });
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
+/** A fresh variable (tfjs names must be unique per process) under the given key. */
+const param = (key: string, init: number[] | tf.Tensor) =>
+  new Map([[key, tf.variable(Array.isArray(init) ? tf.tensor1d(init) : init, true)]]);
 
 describe('SGD', () => {
   it('follows PyTorch: decay added to the gradient, v = m·v + g, w -= lr·v (worked by hand)', () => {
-    const w = tf.variable(tf.tensor1d([1, -2]), true, 'w');
-    const sgd = new SGD([w], { lr: 0.5, momentum: 0.9, weightDecay: 0.1 });
-    sgd.step({ w: tf.tensor1d([0.5, 1]) });
+    const params = param('w', [1, -2]);
+    const w = params.get('w')!;
+    const sgd = new SGD(params, { lr: 0.5, momentum: 0.9, weightDecay: 0.1 });
+    sgd.step({ [w.name]: tf.tensor1d([0.5, 1]) });
     // d = [0.5 + 0.1, 1 - 0.2] = [0.6, 0.8]; w = [1 - 0.3, -2 - 0.4]
     expect(values(w)[0]).toBeCloseTo(0.7, 6);
     expect(values(w)[1]).toBeCloseTo(-2.4, 6);
-    sgd.step({ w: tf.tensor1d([0, -1]) });
+    sgd.step({ [w.name]: tf.tensor1d([0, -1]) });
     // d = [0.07, -1.24]; v = 0.9·[0.6, 0.8] + d = [0.61, -0.52]; w = [0.7 - 0.305, -2.4 + 0.26]
     expect(values(w)[0]).toBeCloseTo(0.395, 6);
     expect(values(w)[1]).toBeCloseTo(-2.14, 6);
@@ -26,10 +30,16 @@ describe('SGD', () => {
   });
 
   it('without momentum or decay is plain gradient descent, and skips variables without gradients', () => {
-    const a = tf.variable(tf.scalar(3), true, 'a');
-    const b = tf.variable(tf.scalar(5), true, 'b');
-    const sgd = new SGD([a, b], { lr: 0.1, momentum: 0, weightDecay: 0 });
-    sgd.step({ a: tf.scalar(2) });
+    const a = tf.variable(tf.scalar(3), true);
+    const b = tf.variable(tf.scalar(5), true);
+    const sgd = new SGD(
+      new Map([
+        ['a', a],
+        ['b', b],
+      ]),
+      { lr: 0.1, momentum: 0, weightDecay: 0 },
+    );
+    sgd.step({ [a.name]: tf.scalar(2) });
     expect(values(a)[0]).toBeCloseTo(2.8, 6);
     expect(values(b)[0]).toBe(5);
   });
@@ -41,28 +51,27 @@ describe('SGD', () => {
       [-0.5, 0.1],
       [0.05, 0.05],
     ];
-    const run = (from: number, to: number, sgd: SGD) => {
-      for (let i = from; i < to; i++) sgd.step({ p: tf.tensor1d(grads[i]!) });
+    const run = (from: number, to: number, sgd: SGD, p: tf.Variable) => {
+      for (let i = from; i < to; i++) sgd.step({ [p.name]: tf.tensor1d(grads[i]!) });
     };
-    const p1 = tf.variable(tf.tensor1d([1, 1]), true, 'p');
-    const s1 = new SGD([p1], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
-    run(0, 4, s1);
+    const m1 = param('p', [1, 1]);
+    const s1 = new SGD(m1, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+    run(0, 4, s1, m1.get('p')!);
 
-    const p2 = tf.variable(tf.tensor1d([1, 1]), true, 'p');
-    const s2 = new SGD([p2], { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
-    run(0, 2, s2);
+    const m2 = param('p', [1, 1]);
+    const s2 = new SGD(m2, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 });
+    run(0, 2, s2, m2.get('p')!);
     const saved = await s2.state();
-    const p3 = tf.variable(tf.tensor1d(values(p2)), true, 'p');
-    const s3 = new SGD([p3], { lr: 0.5, momentum: 0.9, weightDecay: 0.01 });
+    const m3 = param('p', values(m2.get('p')!));
+    const s3 = new SGD(m3, { lr: 0.5, momentum: 0.9, weightDecay: 0.01 });
     s3.loadState(saved);
     expect(s3.lr).toBe(0.1);
-    run(2, 4, s3);
-    expect(values(p3)).toEqual(values(p1));
+    run(2, 4, s3, m3.get('p')!);
+    expect(values(m3.get('p')!)).toEqual(values(m1.get('p')!));
   });
 
   it('rejects state for unknown or mis-shaped variables, naming them', () => {
-    const p = tf.variable(tf.zeros([2]), true, 'p');
-    const sgd = new SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0 });
+    const sgd = new SGD(param('p', tf.zeros([2])), { lr: 0.1, momentum: 0.9, weightDecay: 0 });
     expect(() =>
       sgd.loadState({ lr: 0.1, momentumBuffers: { q: { shape: [2], values: new Float32Array(2) } } }),
     ).toThrow(/'q'/);
@@ -107,8 +116,7 @@ describe('WarmupMultiStepLR', () => {
 describe('build from config', () => {
   it('takes SOLVER.* values', () => {
     const cfg = defaultConfig();
-    const v = tf.variable(tf.zeros([1]), true, 'v');
-    const sgd = buildOptimizer(cfg, [v]);
+    const sgd = buildOptimizer(cfg, param('v', tf.zeros([1])));
     expect(sgd.momentum).toBe(0.9);
     expect(sgd.weightDecay).toBe(5e-4);
     buildLrScheduler(cfg, sgd);
