@@ -1,1 +1,16 @@
-export {};
+export {
+  isTorchTensor,
+  OrderedDictValue,
+  PickleCallable,
+  type PickleStateful,
+  readTorchCheckpoint,
+  SET_STATE,
+  STATE_DICT_GLOBALS,
+  type TorchCheckpoint,
+  type TorchDType,
+  type TorchTensor,
+  type TorchTensorData,
+  tensorToFloat32,
+  type UnpickleOptions,
+  unpickle,
+} from './checkpoint';
