@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LRSchedulerState, SGDState } from '@ssd/solver';
+import { writeFileAtomic } from './atomic-write';
+import { readSafetensors, type TensorRecord, writeSafetensors } from './safetensors';
+
+/** Everything needed to resume training exactly. */
+export interface TrainingState {
+  /** Model tensors by state-dict key (the reference's names). */
+  model: Map<string, TensorRecord>;
+  optimizer?: SGDState;
+  scheduler?: LRSchedulerState;
+  /** Iterations completed. */
+  iteration: number;
+  /** The config the run used, as YAML. */
+  config?: string;
+}
+
+const MODEL = 'model.';
+const MOMENTUM = 'optimizer.momentum.';
+const FORMAT = 'ssd-ts.checkpoint.v1';
+
+/** Writes a training checkpoint (safetensors: model and momentum tensors, the rest as metadata), atomically. */
+export function saveTrainingCheckpoint(file: string, state: TrainingState): void {
+  const tensors = new Map<string, TensorRecord>();
+  for (const [k, t] of state.model) tensors.set(MODEL + k, t);
+  for (const [k, b] of Object.entries(state.optimizer?.momentumBuffers ?? {})) {
+    tensors.set(MOMENTUM + k, { shape: b.shape, dtype: 'float32', data: b.values });
+  }
+  const metadata: Record<string, string> = { format: FORMAT, iteration: String(state.iteration) };
+  if (state.optimizer) metadata.optimizer_lr = String(state.optimizer.lr);
+  if (state.scheduler) metadata.scheduler = JSON.stringify(state.scheduler);
+  if (state.config !== undefined) metadata.config = state.config;
+  writeSafetensors(file, { tensors, metadata });
+}
+
+/** Reads a checkpoint written by `saveTrainingCheckpoint`; errors name the file. */
+export function loadTrainingCheckpoint(file: string): TrainingState {
+  const { tensors, metadata } = readSafetensors(file);
+  if (metadata.format !== FORMAT) throw new Error(`${file}: not an ssd-ts training checkpoint`);
+  const model = new Map<string, TensorRecord>();
+  const momentumBuffers: SGDState['momentumBuffers'] = {};
+  for (const [name, t] of tensors) {
+    if (name.startsWith(MODEL)) model.set(name.slice(MODEL.length), t);
+    else if (name.startsWith(MOMENTUM)) {
+      momentumBuffers[name.slice(MOMENTUM.length)] = { shape: t.shape, values: t.data as Float32Array };
+    }
+  }
+  return {
+    model,
+    optimizer:
+      metadata.optimizer_lr !== undefined
+        ? { lr: Number(metadata.optimizer_lr), momentumBuffers }
+        : undefined,
+    scheduler: metadata.scheduler ? (JSON.parse(metadata.scheduler) as LRSchedulerState) : undefined,
+    iteration: Number(metadata.iteration),
+    config: metadata.config,
+  };
+}
+
+/** Saves checkpoints in OUTPUT_DIR and keeps the `last_checkpoint` pointer, as the reference does. */
+export class Checkpointer {
+  static readonly POINTER = 'last_checkpoint';
+
+  constructor(readonly outputDir: string) {}
+
+  /** Saves `<name>.safetensors` atomically, then points `last_checkpoint` at it; returns its path. */
+  save(name: string, state: TrainingState): string {
+    mkdirSync(this.outputDir, { recursive: true });
+    const file = path.join(this.outputDir, `${name}.safetensors`);
+    saveTrainingCheckpoint(file, state);
+    // Only after the checkpoint is complete does the pointer move to it.
+    writeFileAtomic(path.join(this.outputDir, Checkpointer.POINTER), `${path.basename(file)}\n`);
+    return file;
+  }
+
+  /** The checkpoint `last_checkpoint` points at, if any (relative paths are relative to OUTPUT_DIR). */
+  lastCheckpoint(): string | undefined {
+    const pointer = path.join(this.outputDir, Checkpointer.POINTER);
+    if (!existsSync(pointer)) return undefined;
+    const target = readFileSync(pointer, 'utf8').trim();
+    if (!target) return undefined;
+    const file = path.resolve(this.outputDir, target);
+    if (!existsSync(file)) {
+      throw new Error(
+        `${pointer} points at ${file}, which does not exist; delete the pointer to start afresh`,
+      );
+    }
+    return file;
+  }
+}
