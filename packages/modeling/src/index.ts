@@ -14,3 +14,5 @@ export {
   type UnpickleOptions,
   unpickle,
 } from './checkpoint';
+/** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
+export * as nn from './nn';

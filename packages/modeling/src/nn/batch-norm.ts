@@ -1,0 +1,58 @@
+/** nn.BatchNorm2d over the channel (last) axis of NHWC tensors. */
+import * as tf from '@tensorflow/tfjs-core';
+import { constant, zeros } from './init';
+import type { ForwardContext, Module } from './module';
+import type { Scope } from './state';
+
+/** Construction options; defaults are PyTorch's. */
+export interface BatchNorm2dOptions {
+  readonly numFeatures: number;
+  readonly eps?: number;
+  /** Weight of the new batch statistic in the running average (PyTorch convention, default 0.1). */
+  readonly momentum?: number;
+}
+
+/**
+ * Trainable `weight`/`bias` plus non-trainable `running_mean`, `running_var`, `num_batches_tracked`.
+ * Inference normalises with the running statistics; training normalises with the batch's (biased) statistics
+ * and folds them into the running ones, using the unbiased variance as PyTorch does.
+ */
+export class BatchNorm2d implements Module {
+  readonly weight: tf.Variable<tf.Rank.R1>;
+  readonly bias: tf.Variable<tf.Rank.R1>;
+  readonly runningMean: tf.Variable<tf.Rank.R1>;
+  readonly runningVar: tf.Variable<tf.Rank.R1>;
+  readonly numBatchesTracked: tf.Variable<tf.Rank.R0>;
+  private readonly eps: number;
+  private readonly momentum: number;
+
+  constructor(scope: Scope, opts: BatchNorm2dOptions) {
+    const shape = [opts.numFeatures];
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    this.weight = scope.param('weight', { shape, init: constant(1) });
+    this.bias = scope.param('bias', { shape, init: zeros });
+    this.runningMean = scope.buffer('running_mean', { shape, init: zeros });
+    this.runningVar = scope.buffer('running_var', { shape, init: constant(1) });
+    this.numBatchesTracked = scope.counter('num_batches_tracked');
+  }
+
+  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (!ctx.training) {
+      return tf.batchNorm4d(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+    }
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    this.updateRunningStats(mean, variance, x.size / x.shape[3]);
+    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.bias, this.weight, this.eps);
+  }
+
+  private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+    const m = this.momentum;
+    const unbiased = count > 1 ? count / (count - 1) : 1;
+    tf.tidy(() => {
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
+      this.numBatchesTracked.assign(tf.add(this.numBatchesTracked, tf.scalar(1, 'int32')));
+    });
+  }
+}

@@ -1,0 +1,137 @@
+/** nn.Conv2d in NHWC, including depthwise convolution and dilation (with working gradients for both). */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Initializer } from './init';
+import type { Module } from './module';
+import type { Scope } from './state';
+
+/**
+ * Zero padding: a number (PyTorch `padding=p` on every side), `'same'` (TensorFlow SAME, as EfficientNet's
+ * Conv2dSamePadding: the odd pixel goes bottom/right), or explicit `[top, bottom, left, right]`.
+ */
+export type Padding = number | 'same' | readonly [number, number, number, number];
+
+/** Construction options; defaults are PyTorch's. */
+export interface Conv2dOptions {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number | readonly [number, number];
+  readonly stride?: number;
+  readonly padding?: Padding;
+  readonly dilation?: number;
+  /** 1, or `inChannels` for a depthwise convolution (outChannels a multiple of inChannels). */
+  readonly groups?: number;
+  /** Whether the layer has a bias (default true). */
+  readonly bias?: boolean;
+  /** Overrides the scope's `convWeight` initialiser. */
+  readonly weightInit?: Initializer;
+  /** Overrides the scope's `convBias` initialiser. */
+  readonly biasInit?: Initializer;
+}
+
+/** Holds `weight` (and `bias`) under its scope; PyTorch weight [out, in/groups, kh, kw]. */
+export class Conv2d implements Module {
+  readonly weight: tf.Variable<tf.Rank.R4>;
+  readonly bias: tf.Variable<tf.Rank.R1> | null;
+  readonly depthwise: boolean;
+  private readonly kernel: readonly [number, number];
+  private readonly stride: number;
+  private readonly padding: Padding;
+  private readonly dilation: number;
+
+  constructor(scope: Scope, opts: Conv2dOptions) {
+    const { inChannels, outChannels } = opts;
+    const groups = opts.groups ?? 1;
+    this.kernel = typeof opts.kernelSize === 'number' ? [opts.kernelSize, opts.kernelSize] : opts.kernelSize;
+    this.stride = opts.stride ?? 1;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    this.depthwise = groups !== 1;
+    if (this.depthwise && (groups !== inChannels || outChannels % inChannels !== 0)) {
+      throw new Error(
+        `not supported: grouped convolution ${scope.prefix} (groups=${groups}, ${inChannels}→${outChannels})`,
+      );
+    }
+    if (this.dilation > 1 && this.stride > 1) {
+      throw new Error(`not supported: convolution ${scope.prefix} with both stride and dilation above 1`);
+    }
+    const [kh, kw] = this.kernel;
+    const torchShape = [outChannels, inChannels / groups, kh, kw];
+    this.weight = scope.param('weight', {
+      shape: this.depthwise
+        ? [kh, kw, inChannels, outChannels / inChannels]
+        : [kh, kw, inChannels, outChannels],
+      torchShape,
+      layout: this.depthwise ? 'depthwise' : 'conv',
+      init: opts.weightInit ?? scope.init.convWeight,
+    });
+    this.bias =
+      opts.bias === false
+        ? null
+        : scope.param('bias', {
+            shape: [outChannels],
+            init: opts.biasInit ?? scope.init.convBias,
+            fanShape: torchShape,
+          });
+  }
+
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    const [top, bottom, left, right] = this.resolvePadding(x.shape[1], x.shape[2]);
+    if (this.dilation > 1) return this.dilated(x, top, bottom, left, right);
+    // tfjs applies a numeric pad on all four sides; anything else is padded explicitly first.
+    if (top === bottom && top === left && top === right) return this.convolve(x, this.stride, top);
+    return this.convolve(
+      tf.pad(x, [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ]),
+      this.stride,
+      0,
+    );
+  }
+
+  private resolvePadding(height: number, width: number): [number, number, number, number] {
+    const p = this.padding;
+    if (typeof p === 'number') return [p, p, p, p];
+    if (p !== 'same') return [p[0], p[1], p[2], p[3]];
+    const total = (size: number, k: number) =>
+      Math.max((Math.ceil(size / this.stride) - 1) * this.stride + (k - 1) * this.dilation + 1 - size, 0);
+    const th = total(height, this.kernel[0]);
+    const tw = total(width, this.kernel[1]);
+    return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
+  }
+
+  private convolve(x: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+    const args = { x, strides: stride, pad, bias: this.bias ?? undefined };
+    return this.depthwise
+      ? tf.fused.depthwiseConv2d({ ...args, filter: this.weight })
+      : tf.fused.conv2d({ ...args, filter: this.weight });
+  }
+
+  /**
+   * Atrous convolution as space-to-batch → plain convolution → batch-to-space (TensorFlow's atrous_conv2d),
+   * because tfjs has no gradient for dilated convolutions.
+   */
+  private dilated(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+    const d = this.dilation;
+    const extraH = (d - ((x.shape[1] + top + bottom) % d)) % d;
+    const extraW = (d - ((x.shape[2] + left + right) % d)) % d;
+    const blocks = tf.spaceToBatchND(
+      x,
+      [d, d],
+      [
+        [top, bottom + extraH],
+        [left, right + extraW],
+      ],
+    );
+    return tf.batchToSpaceND(
+      this.convolve(blocks, 1, 0),
+      [d, d],
+      [
+        [0, extraH],
+        [0, extraW],
+      ],
+    );
+  }
+}

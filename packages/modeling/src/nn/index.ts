@@ -1,0 +1,30 @@
+/** Layer primitives (NHWC, PyTorch-named state) used by every backbone and head. */
+export { ReLU, ReLU6 } from './activation';
+export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
+export { Conv2d, type Conv2dOptions, type Padding } from './conv';
+export {
+  computeFans,
+  constant,
+  type Initializer,
+  type InitSpec,
+  kaimingNormalFanOut,
+  normal,
+  torchDefaultUniform,
+  xavierUniform,
+  zeros,
+} from './init';
+export { L2Norm } from './l2-norm';
+export { Linear, type LinearOptions } from './linear';
+export { type ForwardContext, type Module, type ModuleFactory, Sequential } from './module';
+export { MaxPool2d, type MaxPool2dOptions, pooledSize } from './pool';
+export { createRng, normalValues, type Rng, uniformValues } from './random';
+export { SeparableConv2d, type SeparableConv2dOptions } from './separable-conv';
+export {
+  type InitScheme,
+  Scope,
+  type StateEntry,
+  StateStore,
+  type TensorSpec,
+  TORCH_DEFAULT_INIT,
+} from './state';
+export { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';

@@ -1,0 +1,229 @@
+/**
+ * Named model state. Every tensor of a model (trainable parameter or buffer such as BatchNorm running stats)
+ * lives in one `StateStore` under its PyTorch state_dict key (e.g. `backbone.vgg.0.weight`), together with its
+ * PyTorch shape and layout, so reference checkpoints load by name and our own checkpoints use the same keys.
+ * Layers get a `Scope` (a key prefix plus initialisation defaults) and declare their tensors through it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { computeFans, type Initializer, torchDefaultUniform } from './init';
+import { createRng, type Rng } from './random';
+import { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';
+
+/** One named tensor of the model. */
+export interface StateEntry {
+  /** PyTorch state_dict key. */
+  readonly name: string;
+  /** The live tfjs variable (NHWC layout); owned by the store. */
+  readonly variable: tf.Variable;
+  /** Whether optimisers update it (false for BatchNorm running stats and counters). */
+  readonly trainable: boolean;
+  /** Shape of the same tensor in a PyTorch state_dict. */
+  readonly torchShape: readonly number[];
+  /** How the PyTorch tensor maps onto ours. */
+  readonly layout: TorchLayout;
+}
+
+/** Initialisers used by layers that are not told otherwise, mirroring a PyTorch `reset_parameters` pass. */
+export interface InitScheme {
+  readonly convWeight: Initializer;
+  readonly convBias: Initializer;
+  readonly linearWeight: Initializer;
+  readonly linearBias: Initializer;
+}
+
+/** PyTorch's own defaults for freshly constructed nn.Conv2d / nn.Linear. */
+export const TORCH_DEFAULT_INIT: InitScheme = {
+  convWeight: torchDefaultUniform,
+  convBias: torchDefaultUniform,
+  linearWeight: torchDefaultUniform,
+  linearBias: torchDefaultUniform,
+};
+
+/** Declaration of a float tensor for `Scope.param` / `Scope.buffer`. */
+export interface TensorSpec {
+  /** tfjs shape. */
+  readonly shape: readonly number[];
+  /** PyTorch shape (defaults to `shape`, for layout `same`). */
+  readonly torchShape?: readonly number[];
+  readonly layout?: TorchLayout;
+  readonly init: Initializer;
+  /** PyTorch shape of the owning layer's weight, for fan-based initialisers (defaults to `torchShape`). */
+  readonly fanShape?: readonly number[];
+}
+
+let storeCounter = 0;
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function fmt(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Joins up to 10 names for an error message, with a count of the rest. */
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 10).join(', ');
+  return names.length > 10 ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+/** All named tensors of one model, in creation order (which follows the reference's state_dict order). */
+export class StateStore {
+  private readonly entriesByName = new Map<string, StateEntry>();
+  /** Prefix that keeps tfjs's global variable names unique when several models coexist. */
+  private readonly id = `ssd${storeCounter++}`;
+  /** Shared generator so initial values depend only on the seed and declaration order. */
+  readonly rng: Rng;
+
+  constructor(seed = 0) {
+    this.rng = createRng(seed);
+  }
+
+  /** Registers a tensor under `name`; the store takes ownership of `value`. */
+  add(
+    name: string,
+    value: tf.Tensor,
+    trainable: boolean,
+    torchShape: readonly number[],
+    layout: TorchLayout,
+  ): StateEntry {
+    if (this.entriesByName.has(name)) throw new Error(`state tensor ${name} is declared twice`);
+    const variable = tf.variable(value, trainable, `${this.id}/${name}`);
+    value.dispose();
+    const entry: StateEntry = { name, variable, trainable, torchShape: [...torchShape], layout };
+    this.entriesByName.set(name, entry);
+    return entry;
+  }
+
+  /** Every entry, in declaration order. */
+  entries(): StateEntry[] {
+    return [...this.entriesByName.values()];
+  }
+
+  /** The entry named `name`, or an error naming it. */
+  get(name: string): StateEntry {
+    const e = this.entriesByName.get(name);
+    if (!e) throw new Error(`no state tensor named ${name}`);
+    return e;
+  }
+
+  /** The variables an optimiser should update, in declaration order. */
+  trainableVariables(): tf.Variable[] {
+    return this.entries()
+      .filter((e) => e.trainable)
+      .map((e) => e.variable);
+  }
+
+  /** Live variables by key (not copies: read them, don't dispose them). */
+  stateDict(): Map<string, tf.Variable> {
+    return new Map(this.entries().map((e) => [e.name, e.variable]));
+  }
+
+  /**
+   * Assigns tensors in our own layout (as `stateDict` returns them). Throws, changing nothing, if any key is
+   * missing, unexpected or has another shape.
+   */
+  load(tensors: ReadonlyMap<string, tf.Tensor>, source = 'state dict'): void {
+    this.checkKeys(tensors, source, (e, t) =>
+      sameShape(e.variable.shape, t.shape) ? null : e.variable.shape,
+    );
+    for (const e of this.entries()) {
+      const t = tensors.get(e.name)!;
+      tf.tidy(() => e.variable.assign(t.dtype === e.variable.dtype ? t : tf.cast(t, e.variable.dtype)));
+    }
+  }
+
+  /**
+   * Assigns tensors read from a PyTorch checkpoint (PyTorch layout and shapes), transposing them into ours.
+   * Throws, changing nothing, if any key is missing, unexpected or has another shape.
+   */
+  loadTorch(tensors: ReadonlyMap<string, TorchTensorLike>, source = 'PyTorch state dict'): void {
+    this.checkKeys(tensors, source, (e, t) => (sameShape(e.torchShape, t.shape) ? null : e.torchShape));
+    const converted = this.entries().map((e) => {
+      const dtype = e.variable.dtype === 'int32' ? 'int32' : 'float32';
+      return tensorFromTorch(e.name, tensors.get(e.name)!, e.layout, e.variable.shape, dtype);
+    });
+    this.entries().forEach((e, i) => {
+      e.variable.assign(converted[i]);
+      converted[i].dispose();
+    });
+  }
+
+  private checkKeys<T extends { readonly shape: readonly number[] }>(
+    tensors: ReadonlyMap<string, T>,
+    source: string,
+    expectedShapeIfWrong: (e: StateEntry, t: T) => readonly number[] | null,
+  ): void {
+    const missing: string[] = [];
+    const wrong: string[] = [];
+    for (const e of this.entries()) {
+      const t = tensors.get(e.name);
+      if (!t) {
+        missing.push(e.name);
+        continue;
+      }
+      const want = expectedShapeIfWrong(e, t);
+      if (want) wrong.push(`${e.name} (expected ${fmt(want)}, got ${fmt(t.shape)})`);
+    }
+    const extra = [...tensors.keys()].filter((k) => !this.entriesByName.has(k));
+    const problems: string[] = [];
+    if (missing.length) problems.push(`missing: ${listNames(missing)}`);
+    if (extra.length) problems.push(`unexpected: ${listNames(extra)}`);
+    if (wrong.length) problems.push(`wrong shape: ${listNames(wrong)}`);
+    if (problems.length) throw new Error(`${source} does not match the model: ${problems.join('; ')}`);
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    for (const e of this.entriesByName.values()) e.variable.dispose();
+    this.entriesByName.clear();
+  }
+}
+
+/** A key prefix into a `StateStore` plus the initialisation defaults for layers built under it. */
+export class Scope {
+  constructor(
+    readonly store: StateStore,
+    readonly prefix = '',
+    readonly init: InitScheme = TORCH_DEFAULT_INIT,
+  ) {}
+
+  /** The scope for a sub-module named `name` (PyTorch attribute name or list index). */
+  child(name: string | number): Scope {
+    return new Scope(this.store, this.key(String(name)), this.init);
+  }
+
+  /** The same prefix with some initialisers replaced (a reference module's `reset_parameters`). */
+  withInit(overrides: Partial<InitScheme>): Scope {
+    return new Scope(this.store, this.prefix, { ...this.init, ...overrides });
+  }
+
+  /** Full key of a tensor named `name` in this scope. */
+  key(name: string): string {
+    return this.prefix ? `${this.prefix}.${name}` : name;
+  }
+
+  /** Declares a trainable float tensor. */
+  param<R extends tf.Rank = tf.Rank>(name: string, spec: TensorSpec): tf.Variable<R> {
+    return this.declare(name, spec, true) as tf.Variable<R>;
+  }
+
+  /** Declares a non-trainable float tensor (e.g. BatchNorm running statistics). */
+  buffer<R extends tf.Rank = tf.Rank>(name: string, spec: TensorSpec): tf.Variable<R> {
+    return this.declare(name, spec, false) as tf.Variable<R>;
+  }
+
+  /** Declares a non-trainable integer scalar stored by PyTorch as int64 (e.g. `num_batches_tracked`). */
+  counter(name: string): tf.Variable<tf.Rank.R0> {
+    return this.store.add(this.key(name), tf.scalar(0, 'int32'), false, [], 'same')
+      .variable as tf.Variable<tf.Rank.R0>;
+  }
+
+  private declare(name: string, spec: TensorSpec, trainable: boolean): tf.Variable {
+    const torchShape = spec.torchShape ?? spec.shape;
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const values = spec.init({ size, ...computeFans(spec.fanShape ?? torchShape) }, this.store.rng);
+    const value = tf.tensor(values, [...spec.shape], 'float32');
+    return this.store.add(this.key(name), value, trainable, torchShape, spec.layout ?? 'same').variable;
+  }
+}
