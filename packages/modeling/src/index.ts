@@ -1,3 +1,9 @@
+export { decodeLocations, encodeLocations } from './box/box-coding';
+export { centerFormToCornerForm, cornerFormToCenterForm } from './box/box-forms';
+export { IOU_EPS, iouMatrix } from './box/iou';
+export { assignPriors, type PriorAssignment } from './box/matching';
+export { buildPriors, type PriorConfig, priorsPerLocation } from './box/priors';
+export { matchAndEncode, type TargetConfig, type TargetEncoding } from './box/target-transform';
 export {
   isTorchTensor,
   OrderedDictValue,
@@ -14,5 +20,15 @@ export {
   type UnpickleOptions,
   unpickle,
 } from './checkpoint';
+export { hardNegativeMining } from './loss/hard-negative-mining';
+export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
+export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
+export { batchedNms, nms } from './postprocess/nms';
+export {
+  type Detections,
+  type PostProcessConfig,
+  postProcess,
+  postProcessAsync,
+} from './postprocess/post-processor';
