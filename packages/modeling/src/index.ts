@@ -19,6 +19,7 @@ export {
   tensorToFloat32,
   type UnpickleOptions,
   unpickle,
+  writeTorchCheckpoint,
 } from './checkpoint';
 export { hardNegativeMining } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';

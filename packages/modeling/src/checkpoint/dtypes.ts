@@ -30,6 +30,10 @@ export interface DTypeSpec {
   /** Legacy typed-storage class that names this dtype in the pickle (`torch.<storageClass>`). */
   storageClass: string;
   itemSize: number;
+  /** The typed array holding decoded elements. */
+  ArrayType: TypedArrayConstructor;
+  /** True when decoding widens the elements (16-bit floats → Float32Array), so raw bytes cannot be reused. */
+  widened: boolean;
   /** Decodes `numel` elements from bytes that start on an `itemSize`-aligned offset. */
   decode(bytes: Uint8Array, numel: number): TorchTensorData;
 }
@@ -44,18 +48,19 @@ function halfToFloat(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-function buildNative(
-  dtype: TorchDType,
-  storageClass: string,
-  Ctor: {
-    new (buffer: ArrayBuffer, byteOffset: number, length: number): TorchTensorData;
-    BYTES_PER_ELEMENT: number;
-  },
-): DTypeSpec {
+/** Constructor of one of the {@link TorchTensorData} arrays. */
+export interface TypedArrayConstructor {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): TorchTensorData;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+function buildNative(dtype: TorchDType, storageClass: string, Ctor: TypedArrayConstructor): DTypeSpec {
   return {
     dtype,
     storageClass,
     itemSize: Ctor.BYTES_PER_ELEMENT,
+    ArrayType: Ctor,
+    widened: false,
     decode: (bytes, numel) => new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, numel),
   };
 }
@@ -65,6 +70,8 @@ function buildWidened(dtype: TorchDType, storageClass: string, widen: (bits: num
     dtype,
     storageClass,
     itemSize: 2,
+    ArrayType: Float32Array,
+    widened: true,
     decode: (bytes, numel) => {
       const bits = new Uint16Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, numel);
       const out = new Float32Array(numel);

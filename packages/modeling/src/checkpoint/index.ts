@@ -3,3 +3,4 @@ export { readTorchCheckpoint, type TorchCheckpoint } from './read-checkpoint';
 export { isTorchTensor, type TorchTensor, tensorToFloat32 } from './tensor';
 export { OrderedDictValue, STATE_DICT_GLOBALS } from './torch-globals';
 export { PickleCallable, type PickleStateful, SET_STATE, type UnpickleOptions, unpickle } from './unpickle';
+export { writeTorchCheckpoint } from './write-checkpoint';
