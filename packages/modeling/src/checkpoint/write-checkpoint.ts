@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate';
-import { DTYPES } from './dtypes';
+import { DTYPES, HOST_IS_LITTLE_ENDIAN } from './dtypes';
 import { OP } from './pickle-opcodes';
 import { PickleWriter } from './pickle-writer';
 import type { TorchCheckpoint } from './read-checkpoint';
@@ -86,6 +86,8 @@ class CheckpointPickler {
  */
 export function writeTorchCheckpoint(checkpoint: TorchCheckpoint, archiveName = 'archive'): Uint8Array {
   if (!ARCHIVE_NAME.test(archiveName)) throw new Error(`bad checkpoint archive name '${archiveName}'`);
+  // Storages are written from typed-array memory, which is in host byte order.
+  if (!HOST_IS_LITTLE_ENDIAN) throw new Error('not supported: writing checkpoints on a big-endian host');
   const pickler = new CheckpointPickler();
   const pkl = pickler.checkpoint(checkpoint);
   const files: Record<string, Uint8Array> = {
