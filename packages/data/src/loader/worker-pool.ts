@@ -29,10 +29,16 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  job?: Pending;
+  jobs: Map<number, Pending>;
 }
 
-/** A fixed set of worker threads running batch tasks, one task per worker at a time, queued in order. */
+/**
+ * Tasks a worker holds at once: while it transforms one batch in JS, the next one's images decode on
+ * libvips threads.
+ */
+const TASKS_PER_WORKER = 2;
+
+/** A fixed set of worker threads running batch tasks, dispatched in order to whichever has room. */
 export class WorkerPool implements BatchPipeline {
   private readonly slots: Slot[];
   private readonly queue: Pending[] = [];
@@ -46,7 +52,7 @@ export class WorkerPool implements BatchPipeline {
       );
     }
     this.slots = Array.from({ length: size }, () => {
-      const slot: Slot = { worker: new Worker(WORKER_FILE, { workerData: init }) };
+      const slot: Slot = { worker: new Worker(WORKER_FILE, { workerData: init }), jobs: new Map() };
       slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
       slot.worker.on('error', (err) => this.fail(new Error(`loader worker failed: ${err.message}`)));
       slot.worker.on('exit', (code) => {
@@ -73,20 +79,24 @@ export class WorkerPool implements BatchPipeline {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      const job = slot.job ? undefined : this.queue.shift();
-      if (!job) continue;
-      slot.job = job;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: job.id, task: job.task });
+    // Fill the least loaded worker first, so work spreads evenly.
+    for (let room = 0; room < TASKS_PER_WORKER; room++) {
+      for (const slot of this.slots) {
+        if (slot.jobs.size > room) continue;
+        const job = this.queue.shift();
+        if (!job) return;
+        slot.jobs.set(job.id, job);
+        slot.worker.ref();
+        slot.worker.postMessage({ id: job.id, task: job.task });
+      }
     }
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
-    const job = slot.job;
-    if (!job || job.id !== reply.id) return;
-    slot.job = undefined;
-    slot.worker.unref();
+    const job = slot.jobs.get(reply.id);
+    if (!job) return;
+    slot.jobs.delete(reply.id);
+    if (slot.jobs.size === 0) slot.worker.unref();
     if ('error' in reply) job.reject(new Error(reply.error));
     else job.resolve(reply.batch);
     this.dispatch();
@@ -95,8 +105,8 @@ export class WorkerPool implements BatchPipeline {
   private fail(err: Error): void {
     this.failure ??= err;
     for (const slot of this.slots) {
-      slot.job?.reject(err);
-      slot.job = undefined;
+      for (const job of slot.jobs.values()) job.reject(err);
+      slot.jobs.clear();
     }
     for (const job of this.queue.splice(0)) job.reject(err);
   }

@@ -148,12 +148,7 @@ function drawBackground(canvas: Canvas, rng: Rng): void {
   const span = Math.abs(dx) * width + Math.abs(dy) * height;
   const x0 = dx < 0 ? width : 0;
   const y0 = dy < 0 ? height : 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const t = ((x - x0) * dx + (y - y0) * dy) / span;
-      canvas.set(x, y, [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]);
-    }
-  }
+  canvas.gradient(a, b, (x, y) => ((x - x0) * dx + (y - y0) * dy) / span);
   const blobs = rng.int(3, 9);
   for (let i = 0; i < blobs; i++) {
     const colour = hsv(rng.uniform(0, 360), rng.uniform(0, 0.45), rng.uniform(0.2, 0.95));
@@ -189,9 +184,17 @@ class Canvas {
     this.pixels = new Float32Array(width * height * 3);
   }
 
-  set(x: number, y: number, c: Rgb): void {
-    const o = (y * this.width + x) * 3;
-    this.pixels.set(c, o);
+  /** Fills the canvas with a blend of `a` and `b`, `t(x, y)` the weight of `b`. */
+  gradient(a: Rgb, b: Rgb, t: (x: number, y: number) => number): void {
+    const p = this.pixels;
+    for (let y = 0, o = 0; y < this.height; y++) {
+      for (let x = 0; x < this.width; x++, o += 3) {
+        const w = t(x, y);
+        p[o] = a[0] + (b[0] - a[0]) * w;
+        p[o + 1] = a[1] + (b[1] - a[1]) * w;
+        p[o + 2] = a[2] + (b[2] - a[2]) * w;
+      }
+    }
   }
 
   private blend(x: number, y: number, c: Rgb, alpha: number): void {
@@ -207,9 +210,10 @@ class Canvas {
     const x2 = Math.min(this.width - 1, Math.ceil(box[2]!));
     const y2 = Math.min(this.height - 1, Math.ceil(box[3]!));
     for (let y = y1; y <= y2; y++) {
+      const c = colour(y);
       for (let x = x1; x <= x2; x++) {
         const w = cover(x, y);
-        if (w > 0) this.blend(x, y, colour(y), w);
+        if (w > 0) this.blend(x, y, c, w);
       }
     }
   }
@@ -222,7 +226,8 @@ class Canvas {
     let box: [number, number, number, number] | undefined;
     const cover = (x: number, y: number) => {
       let n = 0;
-      for (const [sx, sy] of SUBSAMPLES) if (inside(shape, x + sx, y + sy)) n++;
+      for (let i = 0; i < SUBSAMPLES.length; i++)
+        if (inside(shape, x + SUBSAMPLES[i]![0], y + SUBSAMPLES[i]![1])) n++;
       if (n >= 2) {
         box = box
           ? [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)]
@@ -251,12 +256,14 @@ class Canvas {
     const vx = b[0] - ax;
     const vy = b[1] - ay;
     const len2 = Math.max(1e-9, vx * vx + vy * vy);
+    const reach2 = (halfWidth + 0.5) ** 2;
     const cover = (x: number, y: number) => {
       const px = x + 0.5 - ax;
       const py = y + 0.5 - ay;
       const t = Math.max(0, Math.min(1, (px * vx + py * vy) / len2));
-      const d = Math.hypot(px - t * vx, py - t * vy);
-      return Math.max(0, Math.min(1, halfWidth + 0.5 - d));
+      const d2 = (px - t * vx) ** 2 + (py - t * vy) ** 2;
+      // Most pixels of the bounding box are far from the segment: skip the square root for them.
+      return d2 >= reach2 ? 0 : Math.min(1, halfWidth + 0.5 - Math.sqrt(d2));
     };
     const pad = halfWidth + 1;
     this.paint(
@@ -271,15 +278,22 @@ class Canvas {
     );
   }
 
-  /** Adds uniform noise in [-amplitude, amplitude) to every channel. */
+  /** Adds uniform noise in [-amplitude, amplitude) to every channel (10 random bits per channel). */
   noise(rng: Rng, amplitude: number): void {
     const p = this.pixels;
-    for (let i = 0; i < p.length; i++) p[i] = p[i]! + rng.uniform(-amplitude, amplitude);
+    const scale = (2 * amplitude) / 1024;
+    for (let o = 0; o < p.length; o += 3) {
+      const r = rng.nextUint32();
+      p[o] = p[o]! + (r & 1023) * scale - amplitude;
+      p[o + 1] = p[o + 1]! + ((r >>> 10) & 1023) * scale - amplitude;
+      p[o + 2] = p[o + 2]! + ((r >>> 20) & 1023) * scale - amplitude;
+    }
   }
 
   toBytes(): Uint8Array {
     // Uint8ClampedArray rounds and clamps to 0–255 on assignment.
-    const clamped = Uint8ClampedArray.from(this.pixels);
+    const clamped = new Uint8ClampedArray(this.pixels.length);
+    clamped.set(this.pixels);
     return new Uint8Array(clamped.buffer);
   }
 }
