@@ -161,7 +161,9 @@ describe('test loader', () => {
 
     const withWorkers: TestBatch[] = await collect(makeTestLoader(cfg, dataset, { numWorkers: 2 }));
     expect(withWorkers.map((b) => b.imageIds)).toEqual(batches.map((b) => b.imageIds));
-    withWorkers.forEach((b, i) => expect(bytes(b.images).equals(bytes(batches[i]!.images))).toBe(true));
+    withWorkers.forEach((b, i) => {
+      expect(bytes(b.images).equals(bytes(batches[i]!.images))).toBe(true);
+    });
   });
 
   test("matches the reference's network input for demo image 000342 (320×320)", async () => {
