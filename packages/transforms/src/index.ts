@@ -1,1 +1,31 @@
-export {};
+export type { TargetEncoding } from '@ssd/modeling';
+export { buildTargetTransform, buildTransforms, type TargetTransform, type TransformConfig } from './build';
+export { type ColorSpace, convertColor, hsvToRgbAt, jitterHsvInPlace, rgbToHsvAt, shiftHue } from './color';
+export { compose, dropEmptyBoxes, type LabelledBoxes, removeEmptyBoxes } from './compose';
+export { drawExpansion, type Expansion, expand, fillPixels, shiftBoxes } from './expand';
+export { drawMirror, flipBoxes, randomMirror } from './mirror';
+export { boxesToPercent, toPercentCoords } from './percent-coords';
+export {
+  CHANNEL_PERMUTATIONS,
+  photometricDistort,
+  randomBrightness,
+  randomContrast,
+  randomHue,
+  randomLightingNoise,
+  randomSaturation,
+} from './photometric';
+export { convertFromInts, subtractMeans, toTensor } from './pixels';
+export { randomGeometry } from './random-geometry';
+export { CROP_MODES, type CropWindow, cropBoxes, drawCrop, randomSampleCrop } from './random-sample-crop';
+export { type RowSource, resampleBilinear, resize, resizeBilinear } from './resize';
+export { Rng } from './rng';
+export {
+  CHANNELS,
+  checkSample,
+  type EntryTransform,
+  type ImageSample,
+  type InputSample,
+  type PixelArray,
+  type Sample,
+  type Transform,
+} from './sample';
