@@ -2,6 +2,7 @@
 export { ReLU, ReLU6 } from './activation';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
+export { Identity } from './identity';
 export {
   computeFans,
   constant,
@@ -27,4 +28,5 @@ export {
   type TensorSpec,
   TORCH_DEFAULT_INIT,
 } from './state';
+export { HardSwish, hardSigmoid, Swish } from './swish';
 export { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';
