@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { backendCommand } from './commands/backend';
 import { configCommand } from './commands/config';
-import { notYet } from './commands/not-yet';
+import { datasetCommand } from './commands/dataset';
+import { demoCommand } from './commands/demo';
+import { plotCommand } from './commands/plot';
+import { testCommand } from './commands/test';
+import { trainCommand } from './commands/train';
 
 /** Builds the `ssd` program with every subcommand. */
 export function buildProgram(): Command {
@@ -9,24 +13,17 @@ export function buildProgram(): Command {
     .description('SSD object detection for Node.js: train, evaluate and run detectors')
     .showHelpAfterError()
     .exitOverride();
-  program.addCommand(configCommand());
-  program.addCommand(backendCommand());
-  program.addCommand(
-    notYet(
-      'train',
-      'train a detector (resumable)',
-      '--config-file F [--log_step N --save_step N --eval_step N]',
-    ),
-  );
-  program.addCommand(
-    notYet('test', 'evaluate a checkpoint on every DATASETS.TEST', '--config-file F [--ckpt C]'),
-  );
-  program.addCommand(
-    notYet('demo', 'detect objects in a folder of images', '--config-file F --ckpt C --images_dir D'),
-  );
-  program.addCommand(
-    notYet('dataset', 'write the built-in synthetic data set', 'shapes OUT [--train N --test M]'),
-  );
+  for (const command of [
+    trainCommand(),
+    testCommand(),
+    demoCommand(),
+    configCommand(),
+    datasetCommand(),
+    plotCommand(),
+    backendCommand(),
+  ]) {
+    program.addCommand(command);
+  }
   return program;
 }
 

@@ -1,1 +1,1 @@
-export {};
+export { runTraining, type TrainingRequest } from './run-training';

@@ -9,8 +9,41 @@ export {
   type TrainingState,
 } from './checkpoint/checkpointer';
 export {
+  defaultCacheDir,
+  hashPrefixOf,
+  type ResolveCheckpointOptions,
+  resolveCheckpoint,
+} from './checkpoint/resolve';
+export {
   readSafetensors,
   type SafetensorsContent,
   type TensorRecord,
   writeSafetensors,
 } from './checkpoint/safetensors';
+export { loadWeights } from './checkpoint/weights';
+export { type RunEvaluationOptions, runEvaluation } from './inference/evaluate';
+export {
+  evaluateDataset,
+  evaluationFormat,
+  type ImageDetections,
+  type InferenceOptions,
+  inference,
+  scaleBoxes,
+} from './inference/inference';
+export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
+export {
+  CheckpointHook,
+  EvalHook,
+  LoggingHook,
+  PlotHook,
+  type StepInfo,
+  saveCheckpoint,
+  type TrainContext,
+  type TrainHook,
+} from './train/hooks';
+export { MetricsFile, type MetricsRecord } from './train/metrics-file';
+export { preflight } from './train/preflight';
+export { SmoothedValue } from './train/smoothed-value';
+export { loadModelStateRecords, modelStateRecords } from './train/state';
+export { NonFiniteLossError, type TrainOptions, type TrainResult, train } from './train/trainer';
+export { createProgress, type Progress, type ProgressOptions } from './util/progress';

@@ -55,7 +55,9 @@ describe('training checkpoints', () => {
   it('rejects tensors whose data does not match the shape, naming the tensor', () => {
     const s = state(1);
     s.model.set('bad', { shape: [4], dtype: 'float32', data: new Float32Array(3) });
-    expect(() => saveTrainingCheckpoint(path.join(dir(), 'c.safetensors'), s)).toThrow("'model.bad' has 3 values");
+    expect(() => saveTrainingCheckpoint(path.join(dir(), 'c.safetensors'), s)).toThrow(
+      "'model.bad' has 3 values",
+    );
   });
 });
 

@@ -1,0 +1,110 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '@ssd/config';
+import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/data';
+import { Predictor } from '@ssd/engine';
+import { drawDetections, writeImageFile } from '@ssd/viz';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** Class names (background first) by `--dataset_type`. */
+const CLASS_LISTS: Record<string, readonly string[]> = {
+  voc: VOC_CLASSES,
+  coco: COCO_CLASSES,
+  shapes: SHAPES_CLASSES,
+};
+
+const IMAGE_FILE = /\.(jpe?g|png)$/i;
+
+/** One image's entry in results.json (the DESIGN.md contract). */
+interface ResultEntry {
+  image: string;
+  width: number;
+  height: number;
+  detections: { box: [number, number, number, number]; label: string; label_id: number; score: number }[];
+}
+
+function score(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--score_threshold must be a number in [0, 1]');
+  return n;
+}
+
+/** `ssd demo --config-file F --ckpt C --images_dir D [--output_dir O --score_threshold 0.7 --dataset_type voc]`. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
+    .requiredOption('--config-file <file>', 'YAML config file')
+    .requiredOption('--ckpt <path-or-url>', 'checkpoint: ours, a reference .pth, or an http(s) URL')
+    .requiredOption('--images_dir <dir>', 'folder of images')
+    .option('--output_dir <dir>', 'where annotated images and results.json go (default: <images_dir>/result)')
+    .option('--score_threshold <s>', 'keep detections scoring at least this', score, 0.7)
+    .addOption(
+      new Option('--dataset_type <type>', 'class names to use')
+        .choices(Object.keys(CLASS_LISTS))
+        .default('voc'),
+    )
+    .argument('[overrides...]', 'KEY VALUE config overrides')
+    .action(async (overrides: string[], opts: DemoOptions) => {
+      await runDemo(overrides, opts);
+    });
+}
+
+interface DemoOptions {
+  configFile: string;
+  ckpt: string;
+  images_dir: string;
+  output_dir?: string;
+  score_threshold: number;
+  dataset_type: string;
+}
+
+async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
+  const cfg = structuredClone(loadConfig(opts.configFile, overrides));
+  let files: string[];
+  try {
+    files = readdirSync(opts.images_dir)
+      .filter((f) => IMAGE_FILE.test(f))
+      .sort();
+  } catch (e) {
+    throw new Error(`cannot read --images_dir ${opts.images_dir}: ${(e as Error).message}`);
+  }
+  if (files.length === 0) throw new Error(`no JPEG or PNG images in ${opts.images_dir}`);
+  const outputDir = opts.output_dir ?? path.join(opts.images_dir, 'result');
+  await mkdir(outputDir, { recursive: true });
+
+  const predictor = await Predictor.load(cfg, opts.ckpt, CLASS_LISTS[opts.dataset_type]!);
+  const results: ResultEntry[] = [];
+  try {
+    const width = Math.max(4, String(files.length).length);
+    for (const [i, name] of files.entries()) {
+      const r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
+      const drawn = drawDetections(
+        { data: r.image.data, width: r.width, height: r.height, channels: 3 },
+        r.objects,
+      );
+      await writeImageFile(drawn, path.join(outputDir, name));
+      results.push({
+        image: name,
+        width: r.width,
+        height: r.height,
+        detections: r.objects.map((o) => ({
+          box: o.box,
+          label: o.label,
+          label_id: o.labelId,
+          score: o.score,
+        })),
+      });
+      const n = (k: number) => String(k).padStart(width, '0');
+      console.log(
+        `(${n(i + 1)}/${n(files.length)}) ${name}: objects ${String(r.objects.length).padStart(2, '0')} | ` +
+          `load ${String(Math.round(r.loadMs)).padStart(3, '0')}ms | inference ${String(Math.round(r.inferenceMs)).padStart(3, '0')}ms | ` +
+          `FPS ${Math.round(1000 / Math.max(r.inferenceMs, 1e-3))}`,
+      );
+    }
+  } finally {
+    predictor.dispose();
+  }
+  writeFileSync(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`Annotated images and results.json are in ${outputDir}`);
+}

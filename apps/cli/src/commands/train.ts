@@ -1,0 +1,38 @@
+import { runTraining } from '@ssd/trainer';
+import { Command } from 'commander';
+import { positiveInt } from './options';
+
+/** `ssd train --config-file F [--log_step N --save_step N --eval_step N] [KEY VALUE …]`. */
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a detector; running it again resumes from OUTPUT_DIR/last_checkpoint')
+    .requiredOption('--config-file <file>', 'YAML config file')
+    .option('--log_step <n>', 'log every n iterations', positiveInt('--log_step'), 10)
+    .option(
+      '--save_step <n>',
+      'save a checkpoint every n iterations (0: only at the end)',
+      positiveInt('--save_step'),
+      2500,
+    )
+    .option(
+      '--eval_step <n>',
+      'evaluate every n iterations (0: only at the end)',
+      positiveInt('--eval_step'),
+      2500,
+    )
+    .argument('[overrides...]', 'KEY VALUE config overrides, e.g. SOLVER.LR 0.01')
+    .action(
+      async (
+        overrides: string[],
+        opts: { configFile: string; log_step: number; save_step: number; eval_step: number },
+      ) => {
+        await runTraining({
+          configFile: opts.configFile,
+          overrides,
+          logStep: opts.log_step,
+          saveStep: opts.save_step,
+          evalStep: opts.eval_step,
+        });
+      },
+    );
+}

@@ -1,0 +1,177 @@
+import path from 'node:path';
+import type { SSDConfig } from '@ssd/config';
+import { makeTrainLoader, type TrainBatch } from '@ssd/data';
+import { buildDetectionModel, registerTfjsGradients, registerWasmGradientKernels } from '@ssd/modeling';
+import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend/select';
+import { Checkpointer, loadTrainingCheckpoint } from '../checkpoint/checkpointer';
+import type { ProgressOptions } from '../util/progress';
+import {
+  CheckpointHook,
+  EvalHook,
+  LoggingHook,
+  PlotHook,
+  type StepInfo,
+  type TrainContext,
+  type TrainHook,
+} from './hooks';
+import { MetricsFile } from './metrics-file';
+import { preflight } from './preflight';
+import { loadModelStateRecords } from './state';
+
+/** Options of `train`. */
+export interface TrainOptions {
+  /** Log every this many iterations (reference default 10). */
+  logStep?: number;
+  /** Checkpoint every this many iterations (reference default 2500); 0: only at the end. */
+  saveStep?: number;
+  /** Evaluate every this many iterations (reference default 2500); 0: only at the end. */
+  evalStep?: number;
+  /** Aborting stops after the current iteration, saving a checkpoint to resume from (Ctrl-C). */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  progress?: ProgressOptions | false;
+  /** Extra hooks, run after the built-in ones. */
+  hooks?: TrainHook[];
+  /** Skip backend selection (the caller has set one up). */
+  keepBackend?: boolean;
+}
+
+/** How training ended. */
+export interface TrainResult {
+  /** Iterations completed. */
+  iteration: number;
+  /** False when stopped early by the signal. */
+  finished: boolean;
+  /** Where the run resumed from, if it did. */
+  resumedFrom?: string;
+}
+
+/** Training stopped because the loss stopped being a finite number. */
+export class NonFiniteLossError extends Error {
+  constructor(iteration: number, losses: StepInfo['losses'], lastCheckpoint: string | undefined) {
+    super(
+      `loss is not finite at iteration ${iteration} (reg_loss ${losses.reg_loss}, cls_loss ${losses.cls_loss}); ` +
+        `training stopped. ${lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : 'No checkpoint was saved.'} ` +
+        'Try a lower SOLVER.LR or more SOLVER.WARMUP_ITERS.',
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/**
+ * Trains the detector the config describes, iteration by iteration as the reference does, resuming
+ * from OUTPUT_DIR's last checkpoint when there is one.
+ */
+export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const dataset = preflight(cfg);
+  if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
+  registerTfjsGradients();
+  if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
+
+  const model = buildDetectionModel(cfg);
+  const optimizer = buildOptimizer(cfg, model.trainableVariables());
+  const scheduler = buildLrScheduler(cfg, optimizer);
+  const checkpointer = new Checkpointer(cfg.OUTPUT_DIR);
+  const metrics = new MetricsFile(path.join(cfg.OUTPUT_DIR, 'metrics.jsonl'));
+
+  let startIter = 0;
+  const resumedFrom = checkpointer.lastCheckpoint();
+  if (resumedFrom) {
+    const state = loadTrainingCheckpoint(resumedFrom);
+    loadModelStateRecords(model, state.model, resumedFrom);
+    if (state.optimizer) optimizer.loadState(state.optimizer);
+    if (state.scheduler) scheduler.loadState(state.scheduler);
+    startIter = state.iteration;
+    log(`Resuming from ${resumedFrom} at iteration ${startIter}`);
+  }
+  metrics.resumeAt(startIter);
+  const maxIter = cfg.SOLVER.MAX_ITER;
+
+  const logging = new LoggingHook(options.logStep ?? 10, options.progress ?? {});
+  const ctx: TrainContext = {
+    cfg,
+    model,
+    optimizer,
+    scheduler,
+    checkpointer,
+    metrics,
+    startIter,
+    maxIter,
+    log: (line) => {
+      const bar = logging.bar(ctx);
+      if (bar) bar.log(line);
+      else log(line);
+    },
+  };
+  const hooks: TrainHook[] = [
+    logging,
+    new CheckpointHook(options.saveStep ?? 2500),
+    new EvalHook(options.evalStep ?? 2500),
+    new PlotHook(),
+    ...(options.hooks ?? []),
+  ];
+  ctx.log(
+    `Training ${dataset.length} images for ${maxIter} iterations (from ${startIter}), batch ${cfg.SOLVER.BATCH_SIZE}`,
+  );
+
+  let iteration = startIter;
+  let finished = startIter >= maxIter;
+  try {
+    const loader = makeTrainLoader(cfg, { dataset, startIter, maxIter });
+    let last = performance.now();
+    for await (const batch of loader) {
+      const dataTime = (performance.now() - last) / 1000;
+      const lr = optimizer.lr;
+      const losses = trainStep(ctx, batch);
+      iteration = batch.iteration + 1;
+      if (![losses.loss, losses.reg_loss, losses.cls_loss].every(Number.isFinite)) {
+        throw new NonFiniteLossError(iteration, losses, checkpointer.lastCheckpoint());
+      }
+      scheduler.step();
+      const now = performance.now();
+      const step: StepInfo = { iteration, lr, losses, time: (now - last) / 1000, dataTime };
+      for (const h of hooks) await h.afterStep?.(ctx, step);
+      last = performance.now();
+      if (options.signal?.aborted) break;
+    }
+    finished = iteration >= maxIter;
+    for (const h of hooks) await h.afterTrain?.(ctx, iteration, finished);
+  } finally {
+    logging.afterTrain();
+    optimizer.dispose();
+    model.dispose();
+  }
+  return { iteration, finished, resumedFrom };
+}
+
+/** One SGD step on a batch; returns the loss values (the update happens only if they are finite). */
+function trainStep(ctx: TrainContext, batch: TrainBatch): StepInfo['losses'] {
+  const { model, optimizer } = ctx;
+  const n = batch.batchSize;
+  const s = batch.imageSize;
+  const p = batch.numPriors;
+  const parts: tf.Scalar[] = [];
+  const { value, grads } = tf.tidy(() => {
+    const images = tf.tensor4d(batch.images, [n, s, s, 3]);
+    const targets = {
+      boxes: tf.tensor3d(batch.locations, [n, p, 4]),
+      labels: tf.tensor2d(batch.labels, [n, p], 'int32'),
+    };
+    return tf.variableGrads(() => {
+      const { regLoss, clsLoss } = model.loss(images, targets);
+      parts.push(tf.keep(regLoss), tf.keep(clsLoss));
+      return tf.add(regLoss, clsLoss) as tf.Scalar;
+    }, [...model.trainableVariables().values()]);
+  });
+  try {
+    const [reg, cls] = parts.map((t) => t.dataSync()[0]!);
+    const losses = { loss: value.dataSync()[0]!, reg_loss: reg!, cls_loss: cls! };
+    if (Number.isFinite(losses.loss)) optimizer.step(grads);
+    return losses;
+  } finally {
+    tf.dispose([value, ...parts, ...Object.values(grads)]);
+  }
+}

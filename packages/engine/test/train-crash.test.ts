@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Checkpointer, loadTrainingCheckpoint, train } from '../src';
+import { tinyConfig, tinyData } from './helpers/tiny-setup';
+
+const quiet = { log: () => {}, progress: false as const, saveStep: 3, evalStep: 0 };
+
+async function waitFor(file: string, child: ReturnType<typeof spawn>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!existsSync(file)) {
+    if (child.exitCode !== null) throw new Error(`child exited (${child.exitCode}) before freezing`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('a run killed while writing a checkpoint resumes cleanly from the previous one', async () => {
+  const data = await tinyData();
+  const out = mkdtempSync(path.join(tmpdir(), 'ssd-crash-'));
+  // Freeze in the second checkpoint write (model_final), after model_000003 is complete.
+  const child = spawn(process.execPath, [path.join(__dirname, 'helpers', 'crash-child.js'), data, out, '2'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(path.join(out, 'FROZEN'), child, 90_000);
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+
+  // The half-written file is a temporary one; the pointer still names the complete checkpoint.
+  expect(readdirSync(out).some((f) => f.endsWith('.tmp'))).toBe(true);
+  expect(readdirSync(out)).not.toContain('model_final.safetensors');
+  const pointed = new Checkpointer(out).lastCheckpoint()!;
+  expect(path.basename(pointed)).toBe('model_000003.safetensors');
+  expect(loadTrainingCheckpoint(pointed).iteration).toBe(3);
+
+  const resumed = await train(tinyConfig(data, [], out), quiet);
+  expect(resumed.resumedFrom).toBe(pointed);
+  expect(resumed.finished).toBe(true);
+
+  const straight = tinyConfig(data);
+  await train(straight, quiet);
+  const a = loadTrainingCheckpoint(new Checkpointer(straight.OUTPUT_DIR).lastCheckpoint()!);
+  const b = loadTrainingCheckpoint(new Checkpointer(out).lastCheckpoint()!);
+  for (const [key, t] of a.model) expect(Array.from(b.model.get(key)!.data)).toEqual(Array.from(t.data));
+});
