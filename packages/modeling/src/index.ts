@@ -1,3 +1,11 @@
+export {
+  type Backbone,
+  convBNReLU,
+  InvertedResidual,
+  MobileNetV2,
+  pythonRound,
+  VGG,
+} from './backbone';
 export { decodeLocations, encodeLocations } from './box/box-coding';
 export { centerFormToCornerForm, cornerFormToCenterForm } from './box/box-forms';
 export { IOU_EPS, iouMatrix } from './box/iou';
@@ -21,6 +29,22 @@ export {
   unpickle,
   writeTorchCheckpoint,
 } from './checkpoint';
+export {
+  type InferenceForward,
+  SSDDetector,
+  type SSDDetectorOptions,
+  type TrainingForward,
+} from './detector';
+export {
+  type BoxHead,
+  type BoxPredictor,
+  type DetectionTargets,
+  HeaderBoxPredictor,
+  type PredictorOutput,
+  SSDBoxHead,
+  ssdBoxPredictor,
+  ssdLiteBoxPredictor,
+} from './head';
 export { hardNegativeMining } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
@@ -33,3 +57,18 @@ export {
   postProcess,
   postProcessAsync,
 } from './postprocess/post-processor';
+export {
+  BACKBONES,
+  type BackboneFactory,
+  BOX_HEADS,
+  BOX_PREDICTORS,
+  type BoxHeadFactory,
+  type BoxPredictorFactory,
+  buildBackbone,
+  buildBoxHead,
+  buildBoxPredictor,
+  buildDetectionModel,
+  type DetectorFactory,
+  META_ARCHITECTURES,
+  Registry,
+} from './registry';

@@ -9,6 +9,7 @@ import {
   Linear,
   MaxPool2d,
   ReLU,
+  ReLU6,
   Scope,
   SeparableConv2d,
   Sequential,
@@ -439,6 +440,46 @@ describe('StateStore loading', () => {
     expect(() => store.loadTorch(map)).toThrow(
       'tensor m.1.num_batches_tracked: expected a integer dtype, got float32',
     );
+    store.dispose();
+  });
+});
+
+describe('Sequential fusion', () => {
+  test.each([
+    ['conv → BN → ReLU6', 1, 0],
+    ['depthwise stride 2 → BN → ReLU6', 6, 0],
+    ['dilated conv → BN → ReLU6', 1, 2],
+  ])('%s in inference equals running the layers one by one', (_name, groups, dilation) => {
+    const store = new StateStore(5);
+    const scope = new Scope(store, 's');
+    const c = 6;
+    const seq = new Sequential(scope, [
+      (s) =>
+        new Conv2d(s, {
+          inChannels: c,
+          outChannels: c,
+          kernelSize: 3,
+          stride: groups > 1 ? 2 : 1,
+          padding: dilation || 1,
+          dilation: dilation || 1,
+          groups,
+        }),
+      (s) => new BatchNorm2d(s, { numFeatures: c }),
+      () => new ReLU6(),
+    ]);
+    loadRandomTorchWeights(store);
+    // Positive variances and spread-out statistics so the fold is exercised.
+    const bn = seq.layers[1] as BatchNorm2d;
+    bn.runningVar.assign(tf.tensor1d(Array.from(seededValues(c, 8), (v) => 0.5 + Math.abs(v))));
+    const x = tf.tensor4d(seededValues(2 * 7 * 7 * c, 12), [2, 7, 7, c]).mul(10) as tf.Tensor4D;
+    const fused = seq.forward(x, infer);
+    let stepwise = x;
+    for (const layer of seq.layers) stepwise = layer.forward(stepwise, infer);
+    expect(fused.shape).toEqual(stepwise.shape);
+    expect(maxAbsDiff(fused.dataSync(), stepwise.dataSync())).toBeLessThan(1e-4);
+    // Some outputs are clipped at 0 and at 6, so the activation is really applied.
+    const values = Array.from(fused.dataSync());
+    expect(values.some((v) => v === 0) && values.some((v) => v === 6)).toBe(true);
     store.dispose();
   });
 });

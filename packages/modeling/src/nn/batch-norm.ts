@@ -46,6 +46,25 @@ export class BatchNorm2d implements Module {
     return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.bias, this.weight, this.eps);
   }
 
+  /**
+   * The inference-mode affine map folded into the preceding convolution's filter and bias (PyTorch's
+   * fuse_conv_bn_eval): scale = γ/√(var+ε) multiplies each output channel, shift = β − mean·scale is added.
+   * `depthwise` filters are [kh, kw, C, M] with output channel c·M + m.
+   */
+  foldIntoConv(
+    filter: tf.Tensor4D,
+    bias: tf.Tensor1D | null,
+    depthwise: boolean,
+  ): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
+    const scale = tf.mul(this.weight, tf.rsqrt(tf.add(this.runningVar, this.eps)));
+    const shift = tf.sub(this.bias, tf.mul(this.runningMean, scale));
+    const [, , c, m] = filter.shape;
+    return {
+      filter: tf.mul(filter, depthwise ? tf.reshape(scale, [c, m]) : scale) as tf.Tensor4D,
+      bias: (bias ? tf.add(tf.mul(bias, scale), shift) : shift) as tf.Tensor1D,
+    };
+  }
+
   private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
     const m = this.momentum;
     const unbiased = count > 1 ? count / (count - 1) : 1;

@@ -1,5 +1,7 @@
 /** nn.Conv2d in NHWC, including depthwise convolution and dilation (with working gradients for both). */
 import * as tf from '@tensorflow/tfjs-core';
+import type { FusableActivation } from './activation';
+import type { BatchNorm2d } from './batch-norm';
 import type { Initializer } from './init';
 import type { Module } from './module';
 import type { Scope } from './state';
@@ -26,6 +28,13 @@ export interface Conv2dOptions {
   readonly weightInit?: Initializer;
   /** Overrides the scope's `convBias` initialiser. */
   readonly biasInit?: Initializer;
+}
+
+/** Filter, bias and activation of one fused convolution call. */
+interface Convolution {
+  readonly filter: tf.Tensor4D;
+  readonly bias: tf.Tensor1D | null;
+  readonly activation: FusableActivation | 'linear';
 }
 
 /** Holds `weight` (and `bias`) under its scope; PyTorch weight [out, in/groups, kh, kw]. */
@@ -75,10 +84,26 @@ export class Conv2d implements Module {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
+    return this.forwardFused(x, null, 'linear');
+  }
+
+  /**
+   * This convolution followed by an inference-mode BatchNorm (folded into filter and bias) and/or an
+   * activation, as one fused tfjs op: same result as running the layers in turn, one pass over the output.
+   */
+  forwardFused(
+    x: tf.Tensor4D,
+    batchNorm: BatchNorm2d | null,
+    activation: FusableActivation | 'linear',
+  ): tf.Tensor4D {
+    const { filter, bias } = batchNorm
+      ? batchNorm.foldIntoConv(this.weight, this.bias, this.depthwise)
+      : { filter: this.weight, bias: this.bias };
+    const op: Convolution = { filter, bias, activation };
     const [top, bottom, left, right] = this.resolvePadding(x.shape[1], x.shape[2]);
-    if (this.dilation > 1) return this.dilated(x, top, bottom, left, right);
+    if (this.dilation > 1) return this.dilated(x, op, top, bottom, left, right);
     // tfjs applies a numeric pad on all four sides; anything else is padded explicitly first.
-    if (top === bottom && top === left && top === right) return this.convolve(x, this.stride, top);
+    if (top === bottom && top === left && top === right) return this.convolve(x, op, this.stride, top);
     return this.convolve(
       tf.pad(x, [
         [0, 0],
@@ -86,6 +111,7 @@ export class Conv2d implements Module {
         [left, right],
         [0, 0],
       ]),
+      op,
       this.stride,
       0,
     );
@@ -102,18 +128,30 @@ export class Conv2d implements Module {
     return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
   }
 
-  private convolve(x: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
-    const args = { x, strides: stride, pad, bias: this.bias ?? undefined };
-    return this.depthwise
-      ? tf.fused.depthwiseConv2d({ ...args, filter: this.weight })
-      : tf.fused.conv2d({ ...args, filter: this.weight });
+  private convolve(x: tf.Tensor4D, op: Convolution, stride: number, pad: number): tf.Tensor4D {
+    const args = {
+      x,
+      filter: op.filter,
+      strides: stride,
+      pad,
+      bias: op.bias ?? undefined,
+      activation: op.activation,
+    };
+    return this.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
   }
 
   /**
    * Atrous convolution as space-to-batch → plain convolution → batch-to-space (TensorFlow's atrous_conv2d),
    * because tfjs has no gradient for dilated convolutions.
    */
-  private dilated(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  private dilated(
+    x: tf.Tensor4D,
+    op: Convolution,
+    top: number,
+    bottom: number,
+    left: number,
+    right: number,
+  ): tf.Tensor4D {
     const d = this.dilation;
     const extraH = (d - ((x.shape[1] + top + bottom) % d)) % d;
     const extraW = (d - ((x.shape[2] + left + right) % d)) % d;
@@ -125,8 +163,9 @@ export class Conv2d implements Module {
         [left, right + extraW],
       ],
     );
+    // Bias and activation act per element, so they commute with the batch-to-space rearrangement.
     return tf.batchToSpaceND(
-      this.convolve(blocks, 1, 0),
+      this.convolve(blocks, op, 1, 0),
       [d, d],
       [
         [0, extraH],

@@ -40,6 +40,40 @@ function toTypedArray(
   return out;
 }
 
+/**
+ * Reorders row-major PyTorch data into our layout with plain loops (not tfjs ops), so importing a checkpoint
+ * costs the same on every backend and allocates one copy per tensor.
+ */
+function permuteFromTorch(
+  values: Float32Array | Int32Array,
+  layout: TorchLayout,
+  tfShape: readonly number[],
+) {
+  if (layout === 'same') return values;
+  const out = new (values.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(values.length);
+  if (layout === 'linear') {
+    // [out, in] → [in, out]
+    const [inF, outF] = tfShape;
+    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) out[i * outF + o] = values[o * inF + i];
+    return out;
+  }
+  // conv: [O, I, kh, kw] → [kh, kw, I, O]; depthwise: [C·M, 1, kh, kw] = [C, M, kh, kw] → [kh, kw, C, M].
+  // Both read source index ((a·B + b)·kh + y)·kw + x and write ((y·kw + x)·D3 + d3)·D4 + d4.
+  const [kh, kw, d3, d4] = tfShape;
+  const conv = layout === 'conv';
+  const outer = conv ? d4 : d3;
+  const inner = conv ? d3 : d4;
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const src = (a * inner + b) * kh * kw;
+      const dst = conv ? b * d4 + a : a * d4 + b;
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[(y * kw + x) * d3 * d4 + dst] = values[src + y * kw + x];
+    }
+  }
+  return out;
+}
+
 /** Converts a PyTorch tensor to a new tfjs tensor of shape `tfShape` in our layout. */
 export function tensorFromTorch(
   name: string,
@@ -48,20 +82,5 @@ export function tensorFromTorch(
   tfShape: readonly number[],
   dtype: 'float32' | 'int32',
 ): tf.Tensor {
-  const values = toTypedArray(name, t, dtype);
-  return tf.tidy(() => {
-    const raw = tf.tensor(values, [...t.shape], dtype);
-    switch (layout) {
-      case 'same':
-        return tf.reshape(raw, [...tfShape]);
-      case 'conv':
-        return tf.transpose(raw, [2, 3, 1, 0]);
-      case 'depthwise': {
-        const [kh, kw, c, m] = tfShape;
-        return tf.transpose(tf.reshape(raw, [c, m, kh, kw]), [2, 3, 0, 1]);
-      }
-      case 'linear':
-        return tf.transpose(raw, [1, 0]);
-    }
-  });
+  return tf.tensor(permuteFromTorch(toTypedArray(name, t, dtype), layout, tfShape), [...tfShape], dtype);
 }

@@ -1,0 +1,135 @@
+/**
+ * The reference's MobileNetV2 backbone (width 1.0): `features` (stem, 17 inverted residual blocks, 1×1 conv to
+ * 1280) tapped after block 13 (96 channels, stride 16) and at the end (1280, stride 32), then four inverted
+ * residual `extras` (512, 256, 256, 64 channels), each a feature map.
+ *
+ * Every convolution starts from kaiming-normal (fan_out) and BatchNorm from (1, 0), as the reference's
+ * reset_parameters does. MODEL.BACKBONE.PRETRAINED is ignored (ImageNet weights cannot be fetched here).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BatchNorm2d,
+  Conv2d,
+  type ForwardContext,
+  kaimingNormalFanOut,
+  type Module,
+  type ModuleFactory,
+  ReLU6,
+  type Scope,
+  Sequential,
+  zeros,
+} from '../nn';
+import { BACKBONES } from '../registry';
+import type { Backbone } from './backbone';
+import { pythonRound } from './python-round';
+
+/** conv (no bias) → BatchNorm → ReLU6, padding (k - 1) / 2 (the reference's ConvBNReLU). */
+export function convBNReLU(
+  inChannels: number,
+  outChannels: number,
+  { kernelSize = 3, stride = 1, groups = 1 } = {},
+): ModuleFactory {
+  return (scope) =>
+    new Sequential(scope, [
+      (s) =>
+        new Conv2d(s, {
+          inChannels,
+          outChannels,
+          kernelSize,
+          stride,
+          padding: (kernelSize - 1) / 2,
+          groups,
+          bias: false,
+        }),
+      (s) => new BatchNorm2d(s, { numFeatures: outChannels }),
+      () => new ReLU6(),
+    ]);
+}
+
+/**
+ * MobileNetV2's inverted residual: optional 1×1 expansion, 3×3 depthwise, linear 1×1 projection; the input is
+ * added back when the block keeps stride 1 and width.
+ */
+export class InvertedResidual implements Module {
+  private readonly conv: Sequential;
+  private readonly residual: boolean;
+
+  constructor(scope: Scope, inChannels: number, outChannels: number, stride: 1 | 2, expandRatio: number) {
+    const hidden = pythonRound(inChannels * expandRatio);
+    this.residual = stride === 1 && inChannels === outChannels;
+    const layers: ModuleFactory[] = [];
+    if (expandRatio !== 1) layers.push(convBNReLU(inChannels, hidden, { kernelSize: 1 }));
+    layers.push(
+      convBNReLU(hidden, hidden, { stride, groups: hidden }),
+      (s) => new Conv2d(s, { inChannels: hidden, outChannels, kernelSize: 1, bias: false }),
+      (s) => new BatchNorm2d(s, { numFeatures: outChannels }),
+    );
+    this.conv = new Sequential(scope.child('conv'), layers);
+  }
+
+  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    const y = this.conv.forward(x, ctx);
+    return this.residual ? tf.add(y, x) : y;
+  }
+}
+
+/** (expansion t, width c, repeats n, first stride s) per stage, as in the MobileNetV2 paper. */
+const STAGES: ReadonlyArray<readonly [number, number, number, 1 | 2]> = [
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
+];
+
+/** `features` layers before this index produce the first (stride 16, 96-channel) feature map. */
+const FIRST_TAP = 14;
+
+/** (in, out, stride, expansion) of the extra blocks. */
+const EXTRAS: ReadonlyArray<readonly [number, number, 1 | 2, number]> = [
+  [1280, 512, 2, 0.2],
+  [512, 256, 2, 0.25],
+  [256, 256, 2, 0.5],
+  [256, 64, 2, 0.25],
+];
+
+/** MobileNetV2 features plus SSD extras: six feature maps (96, 1280, 512, 256, 256, 64 channels). */
+export class MobileNetV2 implements Backbone {
+  private readonly features: Sequential;
+  private readonly extras: InvertedResidual[];
+
+  constructor(scope: Scope) {
+    const s = scope.withInit({ convWeight: kaimingNormalFanOut, convBias: zeros });
+    const layers: ModuleFactory[] = [convBNReLU(3, 32, { stride: 2 })];
+    let inChannels = 32;
+    for (const [t, c, n, stride] of STAGES) {
+      for (let i = 0; i < n; i++) {
+        const cin = inChannels;
+        layers.push((ls) => new InvertedResidual(ls, cin, c, i === 0 ? stride : 1, t));
+        inChannels = c;
+      }
+    }
+    layers.push(convBNReLU(inChannels, 1280, { kernelSize: 1 }));
+    this.features = new Sequential(s.child('features'), layers);
+    const extrasScope = s.child('extras');
+    this.extras = EXTRAS.map(
+      ([cin, cout, stride, t], i) => new InvertedResidual(extrasScope.child(i), cin, cout, stride, t),
+    );
+  }
+
+  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
+    let x = this.features.forwardRange(images, ctx, 0, FIRST_TAP);
+    const features = [x];
+    x = this.features.forwardRange(x, ctx, FIRST_TAP, this.features.layers.length);
+    features.push(x);
+    for (const block of this.extras) {
+      x = block.forward(x, ctx);
+      features.push(x);
+    }
+    return features;
+  }
+}
+
+BACKBONES.register('mobilenet_v2', (_cfg, scope) => new MobileNetV2(scope));

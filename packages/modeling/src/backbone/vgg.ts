@@ -1,0 +1,148 @@
+/**
+ * The reference's VGG backbone for SSD300/SSD512: VGG16 up to conv5_3 (pool3 in ceil mode), pool5 3×3/1/1,
+ * dilated fc6 and 1×1 fc7, L2Norm on conv4_3, then the extra layers for the input size. Tensor names follow
+ * the reference (`vgg.<i>`, `extras.<i>`, `l2_norm.weight`).
+ *
+ * MODEL.BACKBONE.PRETRAINED is ignored: ImageNet weights cannot be fetched here, so the VGG layers keep
+ * PyTorch's default init (what the reference has before loading them); load a reference checkpoint instead.
+ */
+import type { SSDConfig } from '@ssd/config';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  Conv2d,
+  type ForwardContext,
+  L2Norm,
+  MaxPool2d,
+  type ModuleFactory,
+  ReLU,
+  type Scope,
+  Sequential,
+  xavierUniform,
+  zeros,
+} from '../nn';
+import { BACKBONES } from '../registry';
+import type { Backbone } from './backbone';
+
+/** VGG16's convolution widths; 'M' is a 2×2 max-pool, 'C' the same in ceil mode (38×38 from 75×75). */
+const VGG16: ReadonlyArray<number | 'M' | 'C'> = [
+  64,
+  64,
+  'M',
+  128,
+  128,
+  'M',
+  256,
+  256,
+  256,
+  'C',
+  512,
+  512,
+  512,
+  'M',
+  512,
+  512,
+  512,
+];
+
+/** Number of `vgg` layers up to and including conv4_3's ReLU, whose output feeds L2Norm. */
+const CONV4_3_END = 23;
+
+interface ExtraConv {
+  out: number;
+  kernel: number;
+  stride?: number;
+  padding?: number;
+}
+
+/** Extra layers per input size; each odd-indexed one (after ReLU) is a feature map. */
+const EXTRAS: Record<number, ExtraConv[]> = {
+  300: [
+    { out: 256, kernel: 1 },
+    { out: 512, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3 },
+  ],
+  512: [
+    { out: 256, kernel: 1 },
+    { out: 512, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 3, stride: 2, padding: 1 },
+    { out: 128, kernel: 1 },
+    { out: 256, kernel: 4, padding: 1 },
+  ],
+};
+
+function vggLayers(): ModuleFactory[] {
+  const layers: ModuleFactory[] = [];
+  let inChannels = 3;
+  for (const v of VGG16) {
+    if (v === 'M' || v === 'C') {
+      layers.push(() => new MaxPool2d({ kernelSize: 2, stride: 2, ceilMode: v === 'C' }));
+      continue;
+    }
+    const c = inChannels;
+    layers.push(
+      (s) => new Conv2d(s, { inChannels: c, outChannels: v, kernelSize: 3, padding: 1 }),
+      () => new ReLU(),
+    );
+    inChannels = v;
+  }
+  layers.push(
+    () => new MaxPool2d({ kernelSize: 3, stride: 1, padding: 1 }),
+    (s) => new Conv2d(s, { inChannels: 512, outChannels: 1024, kernelSize: 3, padding: 6, dilation: 6 }),
+    () => new ReLU(),
+    (s) => new Conv2d(s, { inChannels: 1024, outChannels: 1024, kernelSize: 1 }),
+    () => new ReLU(),
+  );
+  return layers;
+}
+
+/** VGG16 + L2Norm + extras, returning 6 (SSD300) or 7 (SSD512) feature maps. */
+export class VGG implements Backbone {
+  private readonly vgg: Sequential;
+  private readonly extras: Conv2d[];
+  private readonly l2Norm: L2Norm;
+
+  constructor(scope: Scope, imageSize: number) {
+    const extras = EXTRAS[imageSize];
+    if (!extras)
+      throw new Error(`not supported: vgg backbone with INPUT.IMAGE_SIZE ${imageSize} (300 or 512)`);
+    this.vgg = new Sequential(scope.child('vgg'), vggLayers());
+    const extrasScope = scope.child('extras').withInit({ convWeight: xavierUniform, convBias: zeros });
+    let inChannels = 1024;
+    this.extras = extras.map((e, i) => {
+      const conv = new Conv2d(extrasScope.child(i), {
+        inChannels,
+        outChannels: e.out,
+        kernelSize: e.kernel,
+        stride: e.stride,
+        padding: e.padding,
+      });
+      inChannels = e.out;
+      return conv;
+    });
+    this.l2Norm = new L2Norm(scope.child('l2_norm'), 512, 20);
+  }
+
+  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
+    let x = this.vgg.forwardRange(images, ctx, 0, CONV4_3_END);
+    const features = [this.l2Norm.forward(x)];
+    x = this.vgg.forwardRange(x, ctx, CONV4_3_END, this.vgg.layers.length);
+    features.push(x);
+    this.extras.forEach((conv, i) => {
+      x = tf.relu(conv.forward(x));
+      if (i % 2 === 1) features.push(x);
+    });
+    return features;
+  }
+}
+
+BACKBONES.register('vgg', (cfg: SSDConfig, scope: Scope) => new VGG(scope, cfg.INPUT.IMAGE_SIZE));

@@ -1,0 +1,131 @@
+/**
+ * The SSD detection model: backbone + box head chosen by the config's registry names, with all tensors named
+ * as in the reference's state_dict (`backbone.…`, `box_head.predictor.…`).
+ */
+import type { SSDConfig } from '@ssd/config';
+import * as tf from '@tensorflow/tfjs-core';
+import '../backbone';
+import '../head';
+import type { Backbone } from '../backbone/backbone';
+import type { BoxHead, DetectionTargets, PredictorOutput } from '../head/types';
+import type { MultiBoxLosses } from '../loss/multibox-loss';
+import { type ForwardContext, Scope, StateStore, type TorchTensorLike } from '../nn';
+import type { Detections } from '../postprocess/post-processor';
+import { buildBackbone, buildBoxHead, META_ARCHITECTURES } from '../registry';
+
+/** Construction options. */
+export interface SSDDetectorOptions {
+  /** Seed of the random initial weights (default: cfg.SEED). */
+  readonly seed?: number;
+}
+
+/** `forward` options for a training step. */
+export interface TrainingForward {
+  readonly training: true;
+  readonly targets: DetectionTargets;
+}
+
+/** `forward` options for inference. */
+export interface InferenceForward {
+  readonly training?: false;
+}
+
+const INFERENCE: ForwardContext = { training: false };
+const TRAINING: ForwardContext = { training: true };
+
+/**
+ * Detector over mean-subtracted NHWC images of INPUT.IMAGE_SIZE². Owns its variables: call `dispose()`.
+ * MODEL.BACKBONE.PRETRAINED is ignored (no ImageNet download); start from a reference `.pth` instead.
+ */
+export class SSDDetector {
+  readonly backbone: Backbone;
+  readonly boxHead: BoxHead;
+  private readonly store: StateStore;
+
+  constructor(
+    readonly cfg: SSDConfig,
+    options: SSDDetectorOptions = {},
+  ) {
+    this.store = new StateStore(options.seed ?? cfg.SEED);
+    const root = new Scope(this.store);
+    try {
+      this.backbone = buildBackbone(cfg, root.child('backbone'));
+      this.boxHead = buildBoxHead(cfg, root.child('box_head'));
+    } catch (err) {
+      // Free what was built before the failure (e.g. the backbone when the predictor name is unknown).
+      this.store.dispose();
+      throw err;
+    }
+  }
+
+  /** Raw outputs: class logits [N, P, C] and encoded boxes [N, P, 4]. Training mode updates BatchNorm stats. */
+  predict(images: tf.Tensor4D, ctx: ForwardContext = INFERENCE): PredictorOutput {
+    if (images.rank !== 4 || images.shape[3] !== 3) {
+      throw new Error(`SSDDetector expects NHWC images [N, H, W, 3], got shape [${images.shape.join(', ')}]`);
+    }
+    return tf.tidy(() => this.boxHead.predict(this.backbone.forward(images, ctx), ctx));
+  }
+
+  /** Training-mode forward and MultiBox losses (call inside tf.variableGrads to train). */
+  loss(images: tf.Tensor4D, targets: DetectionTargets): MultiBoxLosses {
+    return tf.tidy(() => {
+      const { regLoss, clsLoss } = this.boxHead.loss(this.predict(images, TRAINING), targets);
+      return { regLoss, clsLoss };
+    });
+  }
+
+  /** Inference: detections per image, boxes [x1, y1, x2, y2] in input pixels, best first. */
+  async detect(images: tf.Tensor4D): Promise<Detections[]> {
+    const predictions = this.predict(images, INFERENCE);
+    try {
+      return await this.boxHead.postProcess(predictions);
+    } finally {
+      tf.dispose([predictions.clsLogits, predictions.bboxPred]);
+    }
+  }
+
+  /** The reference's forward: losses in training mode (given targets), detections otherwise. */
+  forward(images: tf.Tensor4D, options: TrainingForward): MultiBoxLosses;
+  forward(images: tf.Tensor4D, options?: InferenceForward): Promise<Detections[]>;
+  forward(
+    images: tf.Tensor4D,
+    options: TrainingForward | InferenceForward = {},
+  ): MultiBoxLosses | Promise<Detections[]> {
+    return options.training ? this.loss(images, options.targets) : this.detect(images);
+  }
+
+  /** Trainable variables by state_dict key (what the optimiser updates). */
+  trainableVariables(): Map<string, tf.Variable> {
+    return new Map(
+      this.store
+        .entries()
+        .filter((e) => e.trainable)
+        .map((e) => [e.name, e.variable]),
+    );
+  }
+
+  /** Every tensor (parameters and buffers) by state_dict key, live: read, don't dispose. */
+  stateDict(): Map<string, tf.Variable> {
+    return this.store.stateDict();
+  }
+
+  /** Loads our own checkpoint (same keys and NHWC shapes as `stateDict`); strict, all-or-nothing. */
+  loadStateDict(tensors: ReadonlyMap<string, tf.Tensor>, source?: string): void {
+    this.store.load(tensors, source);
+  }
+
+  /**
+   * Loads a reference state_dict (e.g. `readTorchCheckpoint(path).stateDict`), transposing PyTorch layouts;
+   * strict: an error names every missing, unexpected or mis-shaped tensor, and nothing changes.
+   */
+  loadTorchStateDict(tensors: ReadonlyMap<string, TorchTensorLike>, source?: string): void {
+    this.store.loadTorch(tensors, source);
+  }
+
+  /** Frees every variable of the model. */
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+META_ARCHITECTURES.register('SSDDetector', (cfg, options) => new SSDDetector(cfg, options));
