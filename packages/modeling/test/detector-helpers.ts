@@ -6,9 +6,9 @@ import { defaultConfig, loadConfig, type SSDConfig } from '@ssd/config';
 /** The reference fixtures (shared/ lies beside the repository root). */
 export const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');
 
-/** A reference config from the repository's configs/ folder. */
-export function referenceConfig(file: string): SSDConfig {
-  return loadConfig(path.resolve(__dirname, '../../../configs', file));
+/** A reference config from the repository's configs/ folder (frozen), with `KEY VALUE` overrides. */
+export function referenceConfig(file: string, overrides: string[] = []): SSDConfig {
+  return loadConfig(path.resolve(__dirname, '../../../configs', file), overrides);
 }
 
 /** A float32 little-endian fixture file as an array. */

@@ -5,6 +5,9 @@ import {
   BatchNorm2d,
   Conv2d,
   type Conv2dOptions,
+  computeFans,
+  createRng,
+  kaimingNormalFanOut,
   L2Norm,
   Linear,
   MaxPool2d,
@@ -15,6 +18,7 @@ import {
   Sequential,
   StateStore,
   type TorchTensorLike,
+  torchDefaultUniform,
   xavierUniform,
 } from '../src/nn';
 import { convNCHW, maxAbsDiff, maxPoolNCHW, nchwToNhwc, seededValues } from './nn-reference';
@@ -482,4 +486,36 @@ describe('Sequential fusion', () => {
     expect(values.some((v) => v === 0) && values.some((v) => v === 6)).toBe(true);
     store.dispose();
   });
+});
+
+test('training BatchNorm refuses a single value per channel, naming the layer (as PyTorch does)', () => {
+  const store = new StateStore();
+  const bn = new BatchNorm2d(new Scope(store, 'backbone.extras.3.conv.3'), { numFeatures: 2 });
+  expect(() => bn.forward(tf.ones([1, 1, 1, 2]), train)).toThrow(
+    'BatchNorm backbone.extras.3.conv.3: expected more than 1 value per channel when training, got input [1, 1, 1, 2]',
+  );
+  expect(bn.forward(tf.ones([1, 1, 1, 2]), infer).shape).toEqual([1, 1, 1, 2]);
+  store.dispose();
+});
+
+test('initialisers follow PyTorch: fans from the PyTorch shape, kaiming fan_out std, xavier and default bounds', () => {
+  const rng = createRng(9);
+  // A depthwise weight [C=32, 1, 3, 3]: fan_in 9, fan_out 288.
+  expect(computeFans([32, 1, 3, 3])).toEqual({ fanIn: 9, fanOut: 288 });
+  expect(computeFans([10, 20])).toEqual({ fanIn: 20, fanOut: 10 });
+  const spec = { size: 200000, fanIn: 9, fanOut: 288 };
+  const k = kaimingNormalFanOut(spec, rng);
+  const mean = k.reduce((a, b) => a + b, 0) / k.length;
+  const std = Math.sqrt(k.reduce((a, b) => a + (b - mean) ** 2, 0) / k.length);
+  expect(Math.abs(mean)).toBeLessThan(0.001);
+  expect(std / Math.sqrt(2 / 288)).toBeCloseTo(1, 1);
+  const bounds: Array<[Float32Array, number]> = [
+    [xavierUniform(spec, rng), Math.sqrt(6 / (9 + 288))],
+    [torchDefaultUniform(spec, rng), 1 / 3],
+  ];
+  for (const [values, bound] of bounds) {
+    const maxAbs = Math.max(...Array.from(values.subarray(0, 50000), Math.abs));
+    expect(maxAbs).toBeLessThanOrEqual(bound);
+    expect(maxAbs).toBeGreaterThan(bound * 0.99);
+  }
 });

@@ -25,8 +25,10 @@ export class BatchNorm2d implements Module {
   readonly numBatchesTracked: tf.Variable<tf.Rank.R0>;
   private readonly eps: number;
   private readonly momentum: number;
+  private readonly name: string;
 
   constructor(scope: Scope, opts: BatchNorm2dOptions) {
+    this.name = scope.prefix;
     const shape = [opts.numFeatures];
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum ?? 0.1;
@@ -41,8 +43,15 @@ export class BatchNorm2d implements Module {
     if (!ctx.training) {
       return tf.batchNorm4d(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
     }
+    const count = x.size / x.shape[3];
+    if (count < 2) {
+      // As PyTorch: one value per channel has no variance to normalise by.
+      throw new Error(
+        `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}] (use a larger batch)`,
+      );
+    }
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    this.updateRunningStats(mean, variance, x.size / x.shape[3]);
+    this.updateRunningStats(mean, variance, count);
     return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.bias, this.weight, this.eps);
   }
 
@@ -67,7 +76,7 @@ export class BatchNorm2d implements Module {
 
   private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
     const m = this.momentum;
-    const unbiased = count > 1 ? count / (count - 1) : 1;
+    const unbiased = count / (count - 1);
     tf.tidy(() => {
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, m * unbiased)));
