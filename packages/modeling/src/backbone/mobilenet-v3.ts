@@ -1,0 +1,139 @@
+/**
+ * The reference's MobileNetV3-Large backbone (width 1.0): `features` (3×3 stem, 15 inverted residual blocks,
+ * 1×1 conv to 960) tapped after block 11 (112 channels, stride 16) and at the end (960, stride 32), then four
+ * inverted residual `extras` with squeeze-and-excitation and h_swish (512, 256, 256, 64 channels), each a
+ * feature map.
+ *
+ * Initialisation follows the reference's reset_parameters: convolutions N(0, sqrt(2 / (k·k·out))) (kaiming
+ * normal, fan_out), Linear N(0, 0.01) with zero bias, BatchNorm (1, 0). MODEL.BACKBONE.PRETRAINED is ignored
+ * (ImageNet weights cannot be fetched here; load a reference checkpoint instead).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type ForwardContext,
+  kaimingNormalFanOut,
+  type ModuleFactory,
+  normal,
+  type Scope,
+  Sequential,
+  zeros,
+} from '../nn';
+import { BACKBONES } from '../registry';
+import type { Backbone } from './backbone';
+import { makeDivisible } from './make-divisible';
+import { convBNHardSwish, MobileNetV3InvertedResidual } from './mobilenet-v3-blocks';
+
+/** One row of MobileNetV3-Large's block table. */
+interface BlockSpec {
+  readonly kernel: number;
+  /** Expansion ratio of the hidden width. */
+  readonly expand: number;
+  readonly out: number;
+  readonly se: boolean;
+  readonly hardSwish: boolean;
+  readonly stride: 1 | 2;
+}
+
+function block(
+  kernel: number,
+  expand: number,
+  out: number,
+  se: 0 | 1,
+  hardSwish: 0 | 1,
+  stride: 1 | 2,
+): BlockSpec {
+  return { kernel, expand, out, se: se === 1, hardSwish: hardSwish === 1, stride };
+}
+
+/** MobileNetV3-Large (Howard et al. 2019, table 1): kernel, expansion, width, SE, h_swish, stride. */
+const LARGE: readonly BlockSpec[] = [
+  block(3, 1, 16, 0, 0, 1),
+  block(3, 4, 24, 0, 0, 2),
+  block(3, 3, 24, 0, 0, 1),
+  block(5, 3, 40, 1, 0, 2),
+  block(5, 3, 40, 1, 0, 1),
+  block(5, 3, 40, 1, 0, 1),
+  block(3, 6, 80, 0, 1, 2),
+  block(3, 2.5, 80, 0, 1, 1),
+  block(3, 2.3, 80, 0, 1, 1),
+  block(3, 2.3, 80, 0, 1, 1),
+  block(3, 6, 112, 1, 1, 1),
+  block(3, 6, 112, 1, 1, 1),
+  block(5, 6, 160, 1, 1, 2),
+  block(5, 6, 160, 1, 1, 1),
+  block(5, 6, 160, 1, 1, 1),
+];
+
+/** `features` layers before this index produce the first (stride 16, 112-channel) feature map. */
+const FIRST_TAP = 13;
+
+/** (in, out, hidden-width ratio) of the extra blocks: 3×3, stride 2, SE and h_swish. */
+const EXTRAS: ReadonlyArray<readonly [number, number, number]> = [
+  [960, 512, 0.2],
+  [512, 256, 0.25],
+  [256, 256, 0.5],
+  [256, 64, 0.25],
+];
+
+/** MobileNetV3-Large features plus SSD extras: six feature maps (112, 960, 512, 256, 256, 64 channels). */
+export class MobileNetV3 implements Backbone {
+  private readonly features: Sequential;
+  private readonly extras: MobileNetV3InvertedResidual[];
+
+  constructor(scope: Scope) {
+    const s = scope.withInit({
+      convWeight: kaimingNormalFanOut,
+      convBias: zeros,
+      linearWeight: normal(0, 0.01),
+      linearBias: zeros,
+    });
+    let inChannels = makeDivisible(16, 8);
+    const layers: ModuleFactory[] = [convBNHardSwish(3, inChannels, 3, 2)];
+    let hidden = inChannels;
+    for (const b of LARGE) {
+      const cin = inChannels;
+      const opts = {
+        inChannels: cin,
+        hiddenChannels: makeDivisible(cin * b.expand, 8),
+        outChannels: makeDivisible(b.out, 8),
+        kernelSize: b.kernel,
+        stride: b.stride,
+        useSE: b.se,
+        useHardSwish: b.hardSwish,
+      };
+      layers.push((ls) => new MobileNetV3InvertedResidual(ls, opts));
+      inChannels = opts.outChannels;
+      hidden = opts.hiddenChannels;
+    }
+    // The last 1×1 conv widens to the last block's hidden width (960), as the reference's `exp_size`.
+    layers.push(convBNHardSwish(inChannels, hidden, 1));
+    this.features = new Sequential(s.child('features'), layers);
+    const extrasScope = s.child('extras');
+    this.extras = EXTRAS.map(
+      ([cin, cout, ratio], i) =>
+        new MobileNetV3InvertedResidual(extrasScope.child(i), {
+          inChannels: cin,
+          hiddenChannels: makeDivisible(cin * ratio, 8),
+          outChannels: cout,
+          kernelSize: 3,
+          stride: 2,
+          useSE: true,
+          useHardSwish: true,
+        }),
+    );
+  }
+
+  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
+    let x = this.features.forwardRange(images, ctx, 0, FIRST_TAP);
+    const features = [x];
+    x = this.features.forwardRange(x, ctx, FIRST_TAP, this.features.layers.length);
+    features.push(x);
+    for (const extra of this.extras) {
+      x = extra.forward(x, ctx);
+      features.push(x);
+    }
+    return features;
+  }
+}
+
+BACKBONES.register('mobilenet_v3', (_cfg, scope) => new MobileNetV3(scope));
