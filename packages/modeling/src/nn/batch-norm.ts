@@ -52,7 +52,10 @@ export class BatchNorm2d implements Module {
     }
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     this.updateRunningStats(mean, variance, count);
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.bias, this.weight, this.eps);
+    // Elementary ops rather than tf.batchNorm: the latter's gradient tiles per-channel factors to the full
+    // activation shape, which dominated wasm training steps; broadcasting ops reduce instead.
+    const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, this.eps)));
+    return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
   }
 
   /**
