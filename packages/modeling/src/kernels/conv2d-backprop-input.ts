@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util, type Conv2DBackpropInputAttrs, type KernelFunc } from '@tensorflow/tfjs-core';
+import { requireChannelsLast } from './conv-padding';
+import { opsKernel } from './ops-kernel';
+import { spreadDyForInputGradient } from './spread-dy';
+
+/**
+ * Conv2DBackpropInput as a forward convolution of the spread dy with the spatially flipped filter, its in/out
+ * channels swapped. Replaces wasm's own kernel, a plain loop about 6× slower than its (XNNPACK) forward conv.
+ */
+export const conv2dBackpropInput: KernelFunc = opsKernel(({ dy, filter }, attrs) => {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+    attrs as unknown as Conv2DBackpropInputAttrs;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filter!.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  requireChannelsLast(tf.Conv2DBackpropInput, info);
+  const flipped = tf.transpose(tf.reverse(filter!, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  return tf.conv2d(spreadDyForInputGradient(dy as tf.Tensor4D, info), flipped, 1, 'valid');
+});

@@ -1,0 +1,2 @@
+export { registerWasmGradientKernels } from './register-wasm';
+export { registerTfjsGradients } from './tfjs-gradients';
