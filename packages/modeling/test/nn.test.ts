@@ -300,11 +300,17 @@ describe('BatchNorm2d', () => {
     expect(maxAbsDiff(dxA.dataSync(), dxB.dataSync())).toBeLessThan(1e-4);
     expect(maxAbsDiff(dgA.dataSync(), dgB.dataSync())).toBeLessThan(1e-4);
     expect(maxAbsDiff(dbA.dataSync(), dbB.dataSync())).toBeLessThan(1e-4);
-    // And the layer itself: gradient w.r.t. the input through BatchNorm2d.forward.
+    // And the layer itself (its own gradient function): w.r.t. the input, the scale and the shift.
     const [dxLayer] = tf.grads((...[xi]: tf.Tensor[]) =>
       tf.sum(tf.mul(bn.forward(xi as tf.Tensor4D, train), dy)),
     )([x]);
     expect(maxAbsDiff(dxLayer.dataSync(), dxB.dataSync())).toBeLessThan(1e-4);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(bn.forward(x, train), dy)) as tf.Scalar,
+      [bn.weight, bn.bias],
+    );
+    expect(maxAbsDiff(grads[bn.weight.name].dataSync(), dgB.dataSync())).toBeLessThan(1e-4);
+    expect(maxAbsDiff(grads[bn.bias.name].dataSync(), dbB.dataSync())).toBeLessThan(1e-4);
     store.dispose();
   });
 });

@@ -50,13 +50,34 @@ export class BatchNorm2d implements Module {
         `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}] (use a larger batch)`,
       );
     }
+    return this.normalizeBatch(x, this.weight, this.bias);
+  }
+
+  /**
+   * Training-mode normalisation as one differentiable op with its gradient written out, so the tape keeps one
+   * extra activation-sized tensor (x̂) instead of every intermediate of the composed ops:
+   * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε); dβ = Σdy, dγ = Σdy·x̂, dx = γ/(N√(σ² + ε))·(N·dy − dβ − x̂·dγ).
+   */
+  private readonly normalizeBatch = tf.customGrad((...args: unknown[]) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const count = x.size / x.shape[3];
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     this.updateRunningStats(mean, variance, count);
-    // Elementary ops rather than tf.batchNorm: the latter's gradient tiles per-channel factors to the full
-    // activation shape, which dominated wasm training steps; broadcasting ops reduce instead.
-    const scale = tf.mul(this.weight, tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(tf.sub(x, mean), scale), this.bias);
-  }
+    const invStd = tf.rsqrt(tf.add(variance, this.eps));
+    const xHat = tf.mul(tf.sub(x, mean), invStd);
+    save([xHat, tf.mul(gamma, tf.div(invStd, count))]);
+    return {
+      value: tf.add(tf.mul(xHat, gamma), beta),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const g = dy as tf.Tensor4D;
+        const [xh, factor] = saved;
+        const dBeta = tf.sum(g, [0, 1, 2]);
+        const dGamma = tf.sum(tf.mul(g, xh), [0, 1, 2]);
+        const dx = tf.mul(tf.sub(tf.sub(tf.mul(g, count), dBeta), tf.mul(xh, dGamma)), factor);
+        return [dx, dGamma, dBeta];
+      },
+    };
+  }) as (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
 
   /**
    * The inference-mode affine map folded into the preceding convolution's filter and bias (PyTorch's
