@@ -4,6 +4,7 @@ import { configCommand } from './commands/config';
 import { datasetCommand } from './commands/dataset';
 import { demoCommand } from './commands/demo';
 import { plotCommand } from './commands/plot';
+import { quickstartCommand } from './commands/quickstart';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     configCommand(),
     datasetCommand(),
     plotCommand(),
+    quickstartCommand(),
     backendCommand(),
   ]) {
     program.addCommand(command);

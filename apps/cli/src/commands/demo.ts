@@ -50,7 +50,8 @@ export function demoCommand(): Command {
     });
 }
 
-interface DemoOptions {
+/** Options of `runDemo`, as the command line gives them. */
+export interface DemoOptions {
   configFile: string;
   ckpt: string;
   images_dir: string;
@@ -59,7 +60,8 @@ interface DemoOptions {
   dataset_type: string;
 }
 
-async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
+/** Runs the demo: detections drawn on every image of a folder, plus results.json. */
+export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
   const cfg = structuredClone(loadConfig(opts.configFile, overrides));
   let files: string[];
   try {
