@@ -30,6 +30,15 @@ const CONV_CASES: ConvCase[] = [
   { name: '3x3 s2 same, odd size', x: [1, 9, 7, 4], filter: [3, 3, 4, 3], strides: 2, pad: 'same' },
   { name: '3x3 s2 valid', x: [2, 10, 9, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
   { name: '1x1 s1 valid', x: [2, 5, 6, 7], filter: [1, 1, 7, 5], strides: 1, pad: 'valid' },
+  // Over 2^19 elements: the filter gradient transposes the input as a 3-D tensor.
+  {
+    name: '1x1 s1 valid, large input',
+    x: [1, 64, 64, 130],
+    filter: [1, 1, 130, 3],
+    strides: 1,
+    pad: 'valid',
+  },
+  { name: '1x1 s2 valid', x: [2, 7, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
   { name: '3x3 s2 pad 1', x: [1, 10, 10, 4], filter: [3, 3, 4, 4], strides: 2, pad: 1 },
   {
     name: '2x3 strides [2,1] explicit',
@@ -182,6 +191,23 @@ const DEPTHWISE_CASES: DepthwiseCase[] = [
     pad: 'same',
   },
   { name: '5x5 s2 pad 2', x: [2, 11, 10, 2], filter: [5, 5, 2, 1], strides: 2, dilations: 1, pad: 2 },
+  {
+    // Padded height 11 is not a multiple of the stride: the stacked images need a row of extra padding.
+    name: '3x3 s2 pad 1, batch 3, odd size, multiplier 2',
+    x: [3, 9, 7, 4],
+    filter: [3, 3, 4, 2],
+    strides: 2,
+    dilations: 1,
+    pad: 1,
+  },
+  {
+    name: '1x1 s2 valid, batch 3',
+    x: [3, 6, 5, 3],
+    filter: [1, 1, 3, 1],
+    strides: 2,
+    dilations: 1,
+    pad: 'valid',
+  },
   {
     name: '3x3 s2 explicit uneven',
     x: [1, 8, 8, 3],

@@ -54,9 +54,12 @@ export function expectCloseArrays(actual: Float32Array[], expected: Float32Array
   expected.forEach((e, k) => {
     const a = actual[k]!;
     expect(a.length).toBe(e.length);
-    const scale = Math.max(...Array.from(e, Math.abs), 1e-6);
+    let scale = 1e-6;
     let worst = 0;
-    for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e[i]!));
+    for (let i = 0; i < e.length; i++) {
+      scale = Math.max(scale, Math.abs(e[i]!));
+      worst = Math.max(worst, Math.abs(a[i]! - e[i]!));
+    }
     expect(worst).toBeLessThanOrEqual(rtol * scale);
   });
 }

@@ -1,3 +1,8 @@
+/**
+ * @jest-environment node
+ */
+// jest's own per-file context, not the shared single context the other test files run in: these tests need
+// a registry in which no other test file has loaded the wasm backend or registered kernels yet.
 // Loads modules inside the tests: the first test needs tfjs-core without the wasm backend.
 import type * as TF from '@tensorflow/tfjs-core';
 
@@ -22,18 +27,25 @@ test('registers the missing kernels and replaces MaxPoolGrad and Conv2DBackpropI
   const wasmOwn = replaced.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc);
   for (const name of MISSING_ON_WASM) expect(tf.getKernel(name, 'wasm')).toBeUndefined();
 
+  const sped = ['Sum', 'Mean'];
   const names = registerWasmGradientKernels();
-  expect([...names].sort()).toEqual([...MISSING_ON_WASM, ...replaced].sort());
+  expect([...names].sort()).toEqual([...MISSING_ON_WASM, ...replaced, ...sped].sort());
   for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   const ours = replaced.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc);
   ours.forEach((kernelFunc, i) => {
     expect(kernelFunc).not.toBe(wasmOwn[i]);
   });
+  const wrapped = sped.map((name) => tf.getKernel(name, 'wasm')!);
 
   // A second call changes nothing and logs no "already registered" warning.
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   expect(registerWasmGradientKernels()).toEqual(names);
   expect(replaced.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc)).toEqual(ours);
+  // Sped-up kernels wrap wasm's own once, keeping its setup (which binds it to the wasm module).
+  expect(sped.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc)).toEqual(
+    wrapped.map((k) => k.kernelFunc),
+  );
+  for (const config of wrapped) expect(config.setupFunc).toBeDefined();
   expect(warn).not.toHaveBeenCalled();
   warn.mockRestore();
   // tfjs's gradient functions, absent from tfjs-core's CommonJS build, are registered too.
@@ -56,7 +68,8 @@ test('works after tf.setBackend("wasm"), and the op-built kernels leave no tenso
     [3, 3, 6, 4],
   );
   const before = { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
-  // Runs every registered kernel: depthwise and conv backprops, MaxPoolGrad, UnsortedSegmentSum.
+  // Runs every registered kernel: depthwise and conv backprops, MaxPoolGrad, UnsortedSegmentSum, and Sum and
+  // Mean both over leading axes (ours) and over all axes (wasm's own, bound by its setup).
   const grads = tf.grads((a, b, c) => {
     const features = tf.conv2d(
       tf.depthwiseConv2d(a as TF.Tensor4D, b as TF.Tensor4D, 2, 'same'),
@@ -64,7 +77,8 @@ test('works after tf.setBackend("wasm"), and the op-built kernels leave no tenso
       1,
       'same',
     );
-    return tf.sum(tf.gather(tf.maxPool(features, 3, 1, 'same'), tf.tensor1d([1, 1, 0], 'int32'), 3));
+    const picked = tf.sum(tf.gather(tf.maxPool(features, 3, 1, 'same'), tf.tensor1d([1, 1, 0], 'int32'), 3));
+    return tf.add(picked, tf.mean(tf.square(tf.mean(features, [0, 1, 2]))));
   })([x, w, w2]);
   expect(grads.map((g) => g.shape)).toEqual([x.shape, w.shape, w2.shape]);
   tf.dispose(grads);

@@ -4,14 +4,18 @@ import {
   type DepthwiseConv2dNativeBackpropFilterAttrs,
   type KernelFunc,
 } from '@tensorflow/tfjs-core';
-import { padInput } from './conv-padding';
 import { opsKernel } from './ops-kernel';
 
 /**
- * DepthwiseConv2dNativeBackpropFilter from slices and elementwise kernels: channel c's tap (ky, kx) gradient
- * for multiplier m is the sum over batch and output positions of (input window · dy[..., c·M + m]). Both are
- * laid out channels-first, [C, positions], so the multiplier axis broadcasts and the sum is over the
- * innermost axis, which wasm reduces without a transpose.
+ * DepthwiseConv2dNativeBackpropFilter as ONE forward depthwise convolution, which wasm runs on XNNPACK:
+ * dW[ky,kx,c,m] = Σ_{n,oy,ox} xpad[n, oy·s + ky·d, ox·s + kx·d, c] · dy[n,oy,ox,c·M + m] correlates the
+ * padded input with dy, whose taps are spaced by the stride (a dilation), at offsets spaced by the dilation
+ * (a stride). The batch is summed inside that correlation by stacking the images vertically: the input
+ * becomes one [N·Hs, Wp] image (each image padded to Hs rows, a multiple of the stride) and dy one tall
+ * filter with rows n·Hs/s + oy holding image n's dy row oy and zeros between images, so every image's
+ * taps line up with that image's rows. Both are plain reshapes of the NHWC data (plus padding), and dy's
+ * [.., C·M] channels are already the depthwise filter's [.., C, M]. This replaces kh·kw strided slices and
+ * products of the whole input, which dominated wasm training steps.
  */
 export const depthwiseBackpropFilter: KernelFunc = opsKernel(({ x, dy }, attrs) => {
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
@@ -25,27 +29,38 @@ export const depthwiseBackpropFilter: KernelFunc = opsKernel(({ x, dy }, attrs) 
     dimRoundingMode,
     true,
   );
-  const [kh, kw, channels, multiplier] = filterShape;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-  const xT = tf.transpose(padInput(x as tf.Tensor4D, info), [3, 0, 1, 2]);
-  const dyT = tf.reshape(tf.transpose(dy!, [3, 0, 1, 2]), [channels, multiplier, -1]);
-  const rows = (info.outHeight - 1) * sh + 1;
-  const cols = (info.outWidth - 1) * sw + 1;
-  const taps: tf.Tensor[] = [];
-  for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) {
-      const begin = [0, 0, ky * dh, kx * dw];
-      const window =
-        sh === 1 && sw === 1
-          ? tf.slice(xT, begin, [-1, -1, rows, cols])
-          : tf.stridedSlice(
-              xT,
-              begin,
-              [xT.shape[0], xT.shape[1], begin[2]! + rows, begin[3]! + cols],
-              [1, 1, sh, sw],
-            );
-      taps.push(tf.sum(tf.mul(tf.reshape(window, [channels, 1, -1]), dyT), -1));
-    }
+  if (Math.max(sh, sw) > 1 && Math.max(dh, dw) > 1) {
+    throw new Error('not supported: DepthwiseConv2dNativeBackpropFilter with both strides and dilations > 1');
   }
-  return tf.reshape(tf.stack(taps), filterShape);
+  const [kh, kw, channels, multiplier] = filterShape;
+  const [batch, height] = x!.shape;
+  const { top, bottom, left, right } = info.padInfo;
+  const rowsPerImage = Math.ceil((height + top + bottom) / sh);
+  const stackedRows = rowsPerImage * sh;
+  const padded = tf.pad(x!, [
+    [0, 0],
+    [top, stackedRows - height - top],
+    [left, right],
+    [0, 0],
+  ]);
+  const stacked = tf.reshape(padded, [1, batch * stackedRows, padded.shape[2]!, channels]) as tf.Tensor4D;
+  const gapRows = rowsPerImage - info.outHeight;
+  const dyRows =
+    gapRows > 0
+      ? tf.pad(dy!, [
+          [0, 0],
+          [0, gapRows],
+          [0, 0],
+          [0, 0],
+        ])
+      : dy!;
+  const tall = tf.reshape(dyRows, [batch * rowsPerImage, info.outWidth, channels, multiplier]);
+  // The last image's trailing zero rows would only need more input rows; drop them instead.
+  const filter = (
+    gapRows > 0 ? tf.slice(tall, 0, (batch - 1) * rowsPerImage + info.outHeight) : tall
+  ) as tf.Tensor4D;
+  const offsets = tf.depthwiseConv2d(stacked, filter, [dh, dw], 'valid', 'NHWC', [sh, sw]);
+  // Padding beyond the last window (e.g. 'same' with stride 2) yields offsets past the filter size.
+  return tf.reshape(tf.slice(offsets, [0, 0, 0, 0], [1, kh, kw, -1]), filterShape);
 });

@@ -4,6 +4,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { depthwiseBackpropInput } from './depthwise-backprop-input';
+import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
 import { registerTfjsGradients } from './tfjs-gradients';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
@@ -24,10 +25,29 @@ const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
 };
 
 /**
+ * wasm kernels that are slow for some inputs of a training step, keyed by kernel name: each factory wraps
+ * wasm's own kernel, which keeps the other inputs.
+ */
+const WASM_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
+  [tf.Sum]: sumOverLeadingAxes,
+  [tf.Mean]: meanOverLeadingAxes,
+};
+
+/** The wrappers made from WASM_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
+const wrappers = new WeakSet<KernelFunc>();
+
+function register(kernelName: string, kernelFunc: KernelFunc, own: tf.KernelConfig | undefined): void {
+  // Unregistering first replaces wasm's own kernel without tfjs's "already registered" warning.
+  if (own) tf.unregisterKernel(kernelName, WASM);
+  // wasm's setup binds its kernel to the wasm module when the backend starts; wrappers call that kernel.
+  tf.registerKernel({ kernelName, backendName: WASM, kernelFunc, setupFunc: own?.setupFunc });
+}
+
+/**
  * Makes training work on the wasm backend: registers tfjs's gradients and the missing, faulty or slow wasm
- * gradient kernels; returns their kernel names. Idempotent. Call it after loading
- * @tensorflow/tfjs-backend-wasm (before or after `tf.setBackend('wasm')`): loading that package registers its
- * own MaxPoolGrad and Conv2DBackpropInput.
+ * gradient kernels, and speeds up wasm kernels that training runs slowly; returns their kernel names.
+ * Idempotent. Call it after loading @tensorflow/tfjs-backend-wasm (before or after `tf.setBackend('wasm')`):
+ * loading that package registers its own kernels.
  */
 export function registerWasmGradientKernels(): string[] {
   if (tf.getKernel(tf.MaxPool, WASM) == null) {
@@ -38,10 +58,16 @@ export function registerWasmGradientKernels(): string[] {
   registerTfjsGradients();
   for (const [kernelName, kernelFunc] of Object.entries(WASM_GRADIENT_KERNELS)) {
     const current = tf.getKernel(kernelName, WASM);
-    if (current?.kernelFunc === kernelFunc) continue;
-    // Unregistering first replaces wasm's own kernel without tfjs's "already registered" warning.
-    if (current) tf.unregisterKernel(kernelName, WASM);
-    tf.registerKernel({ kernelName, backendName: WASM, kernelFunc });
+    if (current?.kernelFunc !== kernelFunc) register(kernelName, kernelFunc, current);
   }
-  return Object.keys(WASM_GRADIENT_KERNELS);
+  for (const [kernelName, wrap] of Object.entries(WASM_FASTER_KERNELS)) {
+    const own = tf.getKernel(kernelName, WASM);
+    if (own == null)
+      throw new Error(`registerWasmGradientKernels: wasm has no ${kernelName} kernel to speed up`);
+    if (wrappers.has(own.kernelFunc)) continue;
+    const wrapper = wrap(own.kernelFunc);
+    wrappers.add(wrapper);
+    register(kernelName, wrapper, own);
+  }
+  return [...Object.keys(WASM_GRADIENT_KERNELS), ...Object.keys(WASM_FASTER_KERNELS)];
 }
