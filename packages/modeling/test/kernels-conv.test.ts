@@ -38,6 +38,20 @@ const CONV_CASES: ConvCase[] = [
     strides: 1,
     pad: 'valid',
   },
+  {
+    name: '1x1 s1 valid, more outputs than inputs',
+    x: [2, 5, 6, 3],
+    filter: [1, 1, 3, 8],
+    strides: 1,
+    pad: 'valid',
+  },
+  {
+    name: '1x1 s1 valid, large output gradient',
+    x: [1, 64, 64, 3],
+    filter: [1, 1, 3, 130],
+    strides: 1,
+    pad: 'valid',
+  },
   { name: '1x1 s2 valid', x: [2, 7, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
   { name: '3x3 s2 pad 1', x: [1, 10, 10, 4], filter: [3, 3, 4, 4], strides: 2, pad: 1 },
   {
@@ -164,7 +178,29 @@ interface DepthwiseCase {
   pad: Pad;
 }
 
+// 3×3 filters with multiplier 1 take the filter gradient's loop, the others its convolution.
 const DEPTHWISE_CASES: DepthwiseCase[] = [
+  {
+    name: '3x3 s2 pad 1, batch 3, odd size (loop)',
+    x: [3, 9, 7, 4],
+    filter: [3, 3, 4, 1],
+    strides: 2,
+    dilations: 1,
+    pad: 1,
+  },
+  {
+    name: '3x3 s1 explicit uneven (loop)',
+    x: [2, 6, 7, 5],
+    filter: [3, 3, 5, 1],
+    strides: 1,
+    dilations: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { name: '3x3 s1 same', x: [2, 8, 9, 5], filter: [3, 3, 5, 1], strides: 1, dilations: 1, pad: 'same' },
   {
     name: '3x3 s2 same, odd size',

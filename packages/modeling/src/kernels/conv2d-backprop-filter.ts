@@ -17,12 +17,18 @@ function channelsByPixels(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * A pointwise (1×1, stride 1, unpadded) conv's filter gradient is a matrix product over all pixels,
- * xᵀ·dy. An explicit transpose is faster on wasm than matMul's transposeA flag (a plain loop).
+ * A pointwise (1×1, stride 1, unpadded) conv's filter gradient is a matrix product over all pixels, xᵀ·dy
+ * or (dyᵀ·x)ᵀ. An explicit transpose is faster on wasm than matMul's transposeA flag (a plain loop); the
+ * right operand, which XNNPACK repacks, is the one with fewer channels.
  */
 function pointwiseFilterGradient(x: tf.Tensor, dy: tf.Tensor, filterShape: number[]): tf.Tensor {
-  const pixels = x.size / x.shape[3]!;
-  return tf.reshape(tf.matMul(channelsByPixels(x), tf.reshape(dy, [pixels, dy.shape[3]!])), filterShape);
+  const [inChannels, outChannels] = [x.shape[3]!, dy.shape[3]!];
+  const pixels = x.size / inChannels;
+  if (outChannels <= inChannels) {
+    return tf.reshape(tf.matMul(channelsByPixels(x), tf.reshape(dy, [pixels, outChannels])), filterShape);
+  }
+  const transposed = tf.matMul(channelsByPixels(dy), tf.reshape(x, [pixels, inChannels]));
+  return tf.reshape(tf.transpose(transposed), filterShape);
 }
 
 /**
