@@ -26,5 +26,6 @@ export const conv2dBackpropInput: KernelFunc = opsKernel(({ dy, filter }, attrs)
   const swapped = (f: tf.Tensor) => tf.transpose(f, [0, 1, 3, 2]) as tf.Tensor4D;
   if (isPointwise(info)) return tf.conv2d(dy as tf.Tensor4D, swapped(filter!), 1, 'valid');
   const flipped = swapped(tf.reverse(filter!, [0, 1]));
-  return tf.conv2d(spreadDyForInputGradient(dy as tf.Tensor4D, info), flipped, 1, 'valid');
+  const { spread, pad: around } = spreadDyForInputGradient(dy as tf.Tensor4D, info);
+  return tf.conv2d(spread, flipped, 1, around);
 });

@@ -25,8 +25,8 @@ export const depthwiseBackpropInput: KernelFunc = opsKernel(({ dy, filter }, att
     true,
   );
   const flipped = tf.reshape(tf.reverse(filter!, [0, 1]), [kh, kw, channels * multiplier, 1]) as tf.Tensor4D;
-  const spread = spreadDyForInputGradient(dy as tf.Tensor4D, info);
-  const perOutput = tf.depthwiseConv2d(spread, flipped, 1, 'valid', 'NHWC', [
+  const { spread, pad: around } = spreadDyForInputGradient(dy as tf.Tensor4D, info);
+  const perOutput = tf.depthwiseConv2d(spread, flipped, 1, around, 'NHWC', [
     info.dilationHeight,
     info.dilationWidth,
   ]);

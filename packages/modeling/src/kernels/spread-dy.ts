@@ -1,23 +1,10 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Pads (positive amounts) or crops (negative amounts) the two spatial axes of an NHWC tensor. */
-function padOrCrop(t: tf.Tensor4D, rows: [number, number], cols: [number, number]): tf.Tensor4D {
-  const [, h, w] = t.shape;
-  const cropTop = Math.max(-rows[0], 0);
-  const cropLeft = Math.max(-cols[0], 0);
-  const cropped = tf.slice(
-    t,
-    [0, cropTop, cropLeft, 0],
-    [-1, h - cropTop - Math.max(-rows[1], 0), w - cropLeft - Math.max(-cols[1], 0), -1],
-  );
-  const pads: Array<[number, number]> = [
-    [0, 0],
-    [Math.max(rows[0], 0), Math.max(rows[1], 0)],
-    [Math.max(cols[0], 0), Math.max(cols[1], 0)],
-    [0, 0],
-  ];
-  return pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(cropped, pads) : cropped;
+/** dy laid out for a forward correlation, and the zero padding that correlation adds around it. */
+export interface SpreadDy {
+  spread: tf.Tensor4D;
+  pad: [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
 /** Spreads dy out to stride spacing: dy[o] lands at row/column o·stride, zeros in between. */
@@ -36,17 +23,37 @@ function spreadByStride(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
 }
 
 /**
- * dy laid out so that a stride-1 'valid' correlation with the spatially flipped filter, at the conv's
- * dilation, yields dL/dx: input row i gathers dy rows (i + top - dilation·k) / stride, so dy is spread to
- * stride spacing and shifted by (effective filter extent - 1 - top); the bottom amount makes exactly
- * inHeight rows come out (likewise for columns). This turns a backprop-input kernel into a forward one.
+ * dy laid out so that a stride-1 correlation with the spatially flipped filter, at the conv's dilation,
+ * yields dL/dx: input row i gathers dy rows (i + top - dilation·k) / stride, so dy is spread to stride
+ * spacing and shifted by (effective filter extent - 1 - top); the bottom amount makes exactly inHeight rows
+ * come out (likewise for columns). Negative amounts crop dy; positive ones are left to the correlation's
+ * own padding, which costs no copy. This turns a backprop-input kernel into a forward one.
  */
-export function spreadDyForInputGradient(dy: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D {
+export function spreadDyForInputGradient(dy: tf.Tensor4D, info: backend_util.Conv2DInfo): SpreadDy {
   const spread = spreadByStride(dy, info.strideHeight, info.strideWidth);
+  const [, h, w] = spread.shape;
   const { top, left } = info.padInfo;
-  return padOrCrop(
-    spread,
-    [info.effectiveFilterHeight - 1 - top, info.inHeight + top - spread.shape[1]],
-    [info.effectiveFilterWidth - 1 - left, info.inWidth + left - spread.shape[2]],
+  const rows = [info.effectiveFilterHeight - 1 - top, info.inHeight + top - h];
+  const cols = [info.effectiveFilterWidth - 1 - left, info.inWidth + left - w];
+  const positive = (amount: number) => Math.max(amount, 0);
+  const [cropTop, cropBottom, cropLeft, cropRight] = [-rows[0]!, -rows[1]!, -cols[0]!, -cols[1]!].map(
+    positive,
   );
+  const cropped =
+    cropTop + cropBottom + cropLeft + cropRight === 0
+      ? spread
+      : tf.slice(
+          spread,
+          [0, cropTop, cropLeft, 0],
+          [-1, h - cropTop - cropBottom, w - cropLeft - cropRight, -1],
+        );
+  return {
+    spread: cropped,
+    pad: [
+      [0, 0],
+      [positive(rows[0]!), positive(rows[1]!)],
+      [positive(cols[0]!), positive(cols[1]!)],
+      [0, 0],
+    ],
+  };
 }
