@@ -27,7 +27,8 @@ test('registers the missing kernels and replaces MaxPoolGrad and Conv2DBackpropI
   const wasmOwn = replaced.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc);
   for (const name of MISSING_ON_WASM) expect(tf.getKernel(name, 'wasm')).toBeUndefined();
 
-  const sped = ['Sum', 'Mean'];
+  const sped = ['Sum', 'Mean', 'Identity', 'Cast'];
+  const spedOwn = sped.map((name) => tf.getKernel(name, 'wasm')!);
   const names = registerWasmGradientKernels();
   expect([...names].sort()).toEqual([...MISSING_ON_WASM, ...replaced, ...sped].sort());
   for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
@@ -45,7 +46,11 @@ test('registers the missing kernels and replaces MaxPoolGrad and Conv2DBackpropI
   expect(sped.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc)).toEqual(
     wrapped.map((k) => k.kernelFunc),
   );
-  for (const config of wrapped) expect(config.setupFunc).toBeDefined();
+  wrapped.forEach((config, i) => {
+    expect(config.kernelFunc).not.toBe(spedOwn[i]!.kernelFunc);
+    expect(config.setupFunc).toBe(spedOwn[i]!.setupFunc);
+  });
+  expect(wrapped[0]!.setupFunc).toBeDefined();
   expect(warn).not.toHaveBeenCalled();
   warn.mockRestore();
   // tfjs's gradient functions, absent from tfjs-core's CommonJS build, are registered too.

@@ -6,6 +6,7 @@ import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { depthwiseBackpropInput } from './depthwise-backprop-input';
 import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
+import { sharedIdentity, sharedSameTypeCast } from './shared-identity';
 import { registerTfjsGradients } from './tfjs-gradients';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -25,12 +26,14 @@ const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
 };
 
 /**
- * wasm kernels that are slow for some inputs of a training step, keyed by kernel name: each factory wraps
- * wasm's own kernel, which keeps the other inputs.
+ * wasm kernels that are slow for some inputs of a training step, or copy data they could share, keyed by
+ * kernel name: each factory wraps wasm's own kernel, which keeps the other inputs.
  */
 const WASM_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
   [tf.Sum]: sumOverLeadingAxes,
   [tf.Mean]: meanOverLeadingAxes,
+  [tf.Identity]: sharedIdentity,
+  [tf.Cast]: sharedSameTypeCast,
 };
 
 /** The wrappers made from WASM_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
