@@ -1,7 +1,8 @@
 // Training-step time of the MobileNetV2-SSDLite detector on one tfjs backend (wasm by default): training-mode
 // forward, MultiBox loss and the gradients of every trainable variable (no optimizer update), as the quick
-// start runs it. Prints the median ms per step and per image over several steps, then the kernels that one
-// more steps spend their time in (self time: a kernel built from other kernels does not count theirs).
+// start runs it. Prints the median ms per step and per image over several steps, then where a step's time
+// goes per kernel (self time: a kernel built from other kernels does not count theirs), measured on a few
+// more steps with every kernel of the backend wrapped in a timer.
 // Usage (after `pnpm --filter @ssd/modeling build`):
 //   node bench/train-step-bench.js [--backend wasm] [--runs 160x8,320x2] [--steps 5] [--top 15] [--profile-steps 3] [--by-shape]
 // Each run is SIZExBATCH; 160 uses the quick start's feature maps [10, 5, 3, 2, 1, 1] and 6 classes.
