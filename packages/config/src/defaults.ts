@@ -12,7 +12,13 @@ export function defaultConfig(): SSDConfig {
       NEG_POS_RATIO: 3,
       CENTER_VARIANCE: 0.1,
       SIZE_VARIANCE: 0.2,
-      BACKBONE: { NAME: 'vgg', OUT_CHANNELS: [512, 1024, 512, 256, 256, 256], PRETRAINED: true },
+      // Ours: WIDTH_MULT is the reference MobileNetV2's width_mult, which its configs cannot set.
+      BACKBONE: {
+        NAME: 'vgg',
+        OUT_CHANNELS: [512, 1024, 512, 256, 256, 256],
+        PRETRAINED: true,
+        WIDTH_MULT: 1.0,
+      },
       PRIORS: {
         FEATURE_MAPS: [38, 19, 10, 5, 3, 1],
         STRIDES: [8, 16, 32, 64, 100, 300],

@@ -49,6 +49,7 @@ describe('defaults', () => {
       BATCH_SIZE: 10,
     });
     expect(cfg.MODEL.DEVICE).toBe('auto');
+    expect(cfg.MODEL.BACKBONE.WIDTH_MULT).toBe(1);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * The reference's MobileNetV2 backbone (width 1.0): `features` (stem, 17 inverted residual blocks, 1×1 conv to
- * 1280) tapped after block 13 (96 channels, stride 16) and at the end (1280, stride 32), then four inverted
- * residual `extras` (512, 256, 256, 64 channels), each a feature map.
+ * The reference's MobileNetV2 backbone: `features` (stem, 17 inverted residual blocks, 1×1 conv to 1280)
+ * tapped after block 13 (96 channels at width 1.0, stride 16) and at the end (1280, stride 32), then four
+ * inverted residual `extras` (512, 256, 256, 64 channels), each a feature map. The width multiplier
+ * (MODEL.BACKBONE.WIDTH_MULT) scales the stage widths as the reference's `width_mult` does.
  *
  * Every convolution starts from kaiming-normal (fan_out) and BatchNorm from (1, 0), as the reference's
  * reset_parameters does. MODEL.BACKBONE.PRETRAINED is ignored (ImageNet weights cannot be fetched here).
@@ -95,27 +96,30 @@ const EXTRAS: ReadonlyArray<readonly [number, number, 1 | 2, number]> = [
   [256, 64, 2, 0.25],
 ];
 
-/** MobileNetV2 features plus SSD extras: six feature maps (96, 1280, 512, 256, 256, 64 channels). */
+/** MobileNetV2 features plus SSD extras: six feature maps (96·w, 1280·max(1, w), 512, 256, 256, 64 channels). */
 export class MobileNetV2 implements Backbone {
   private readonly features: Sequential;
   private readonly extras: InvertedResidual[];
 
-  constructor(scope: Scope) {
+  constructor(scope: Scope, widthMult = 1.0) {
     const s = scope.withInit({ convWeight: kaimingNormalFanOut, convBias: zeros });
-    const layers: ModuleFactory[] = [convBNReLU(3, 32, { stride: 2 })];
-    let inChannels = 32;
-    for (const [t, c, n, stride] of STAGES) {
+    let inChannels = Math.trunc(32 * widthMult);
+    const lastChannels = Math.trunc(1280 * Math.max(1.0, widthMult));
+    const layers: ModuleFactory[] = [convBNReLU(3, inChannels, { stride: 2 })];
+    for (const [t, width, n, stride] of STAGES) {
+      const c = Math.trunc(width * widthMult);
       for (let i = 0; i < n; i++) {
         const cin = inChannels;
         layers.push((ls) => new InvertedResidual(ls, cin, c, i === 0 ? stride : 1, t));
         inChannels = c;
       }
     }
-    layers.push(convBNReLU(inChannels, 1280, { kernelSize: 1 }));
+    layers.push(convBNReLU(inChannels, lastChannels, { kernelSize: 1 }));
     this.features = new Sequential(s.child('features'), layers);
     const extrasScope = s.child('extras');
     this.extras = EXTRAS.map(
-      ([cin, cout, stride, t], i) => new InvertedResidual(extrasScope.child(i), cin, cout, stride, t),
+      ([cin, cout, stride, t], i) =>
+        new InvertedResidual(extrasScope.child(i), i === 0 ? lastChannels : cin, cout, stride, t),
     );
   }
 
@@ -132,4 +136,4 @@ export class MobileNetV2 implements Backbone {
   }
 }
 
-BACKBONES.register('mobilenet_v2', (_cfg, scope) => new MobileNetV2(scope));
+BACKBONES.register('mobilenet_v2', (cfg, scope) => new MobileNetV2(scope, cfg.MODEL.BACKBONE.WIDTH_MULT));
