@@ -8,12 +8,32 @@ import { quickstartCommand } from './commands/quickstart';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
 
+/** Loads a plugin module the way `node --require` would, from the working directory. */
+function loadPlugin(name: string): void {
+  let resolved: string;
+  try {
+    resolved = require.resolve(name, { paths: [process.cwd()] });
+  } catch {
+    throw new Error(`--require ${name}: module not found from ${process.cwd()}`);
+  }
+  require(resolved);
+}
+
 /** Builds the `ssd` program with every subcommand. */
 export function buildProgram(): Command {
   const program = new Command('ssd')
     .description('SSD object detection for Node.js: train, evaluate and run detectors')
+    .option(
+      '--require <module>',
+      'load a module first (e.g. a package that registers its own backbone), resolved from the working directory; repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (cmd) => {
+      for (const name of cmd.opts().require as string[]) loadPlugin(name);
+    });
   for (const command of [
     trainCommand(),
     testCommand(),

@@ -134,6 +134,9 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
       const now = performance.now();
       const step: StepInfo = { iteration, lr, losses, time: (now - last) / 1000, dataTime };
       for (const h of hooks) await h.afterStep?.(ctx, step);
+      // A macrotask turn lets signal handlers (Ctrl-C) and worker messages run: with batches already
+      // prefetched, the awaits above only ever queue microtasks.
+      await new Promise((resolve) => setImmediate(resolve));
       last = performance.now();
       if (options.signal?.aborted) break;
     }
