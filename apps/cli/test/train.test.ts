@@ -1,50 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeShapesDataset } from '@ssd/data';
+import { writeToyProject } from '@ssd-test/custom-backbone';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
 // A backbone from a package of its own, loaded with --require as a user's plugin would be.
 const PLUGIN = require.resolve('@ssd-test/custom-backbone');
 
-let dir: string;
 let configFile: string;
+let outputDir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'ssd-cli-train-'));
-  await writeShapesDataset(path.join(dir, 'data'), { train: 8, test: 4, seed: 2 });
-  const spec = (split: string) =>
-    `{ FORMAT: voc, DATA_DIR: ${path.join(dir, 'data')}, SPLIT: ${split}, CLASS_NAMES: [circle, square, triangle, star, hexagon] }`;
-  configFile = path.join(dir, 'toy.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'MODEL:',
-      '  DEVICE: js',
-      '  NUM_CLASSES: 6',
-      '  BACKBONE:',
-      '    NAME: toy_backbone',
-      '    OUT_CHANNELS: (8, 8)',
-      '  PRIORS:',
-      '    FEATURE_MAPS: [8, 4]',
-      '    STRIDES: [4, 8]',
-      '    MIN_SIZES: [8, 16]',
-      '    MAX_SIZES: [16, 32]',
-      '    ASPECT_RATIOS: [[2], [2]]',
-      '    BOXES_PER_LOCATION: [4, 4]',
-      'INPUT: { IMAGE_SIZE: 32 }',
-      'DATASETS:',
-      '  TRAIN: ("toy_train",)',
-      '  TEST: ("toy_test",)',
-      `  CATALOG: { toy_train: ${spec('train')}, toy_test: ${spec('test')} }`,
-      'DATA_LOADER: { NUM_WORKERS: 0 }',
-      'SOLVER: { MAX_ITER: 100000, BATCH_SIZE: 2, LR: 0.001, WARMUP_ITERS: 2 }',
-      `OUTPUT_DIR: ${path.join(dir, 'out')}`,
-      '',
-    ].join('\n'),
-  );
+  ({ configFile, outputDir } = await writeToyProject());
 });
 
 describe('ssd train', () => {
@@ -68,7 +36,7 @@ describe('ssd train', () => {
     expect(out).toContain('Interrupted: saving a checkpoint');
     const stopped = /Training stopped at iteration (\d+); run the same command to resume/.exec(out);
     expect(stopped).not.toBeNull();
-    const pointer = readFileSync(path.join(dir, 'out', 'last_checkpoint'), 'utf8').trim();
+    const pointer = readFileSync(path.join(outputDir, 'last_checkpoint'), 'utf8').trim();
     expect(pointer).toBe(`model_${stopped![1]!.padStart(6, '0')}.safetensors`);
 
     const again = spawnSync(process.execPath, [...args, 'SOLVER.MAX_ITER', String(Number(stopped![1]) + 2)], {
@@ -77,9 +45,9 @@ describe('ssd train', () => {
     });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(
-      `Resuming from ${path.join(dir, 'out', pointer)} at iteration ${stopped![1]}`,
+      `Resuming from ${path.join(outputDir, pointer)} at iteration ${stopped![1]}`,
     );
-    expect(existsSync(path.join(dir, 'out', 'model_final.safetensors'))).toBe(true);
+    expect(existsSync(path.join(outputDir, 'model_final.safetensors'))).toBe(true);
   });
 
   it('stops before training on a wrong config key, naming it', () => {

@@ -43,3 +43,5 @@ export class ToyBackbone implements Backbone {
 }
 
 BACKBONES.register(TOY_BACKBONE, (cfg, scope) => new ToyBackbone(scope, cfg.MODEL.BACKBONE.OUT_CHANNELS));
+
+export { type ToyProject, writeToyProject } from './toy-project';

@@ -90,7 +90,8 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
   metrics.resumeAt(startIter);
   const maxIter = cfg.SOLVER.MAX_ITER;
 
-  const logging = new LoggingHook(options.logStep ?? 10, options.progress ?? {});
+  const progress = options.progress === false ? false : { write: log, ...options.progress };
+  const logging = new LoggingHook(options.logStep ?? 10, progress);
   const ctx: TrainContext = {
     cfg,
     model,

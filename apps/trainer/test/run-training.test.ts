@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeToyProject } from '@ssd-test/custom-backbone';
+import { runTraining } from '../src';
+
+describe('runTraining', () => {
+  it('trains to SOLVER.MAX_ITER from a config file plus overrides, then evaluates and plots', async () => {
+    const { configFile, outputDir } = await writeToyProject();
+    const lines: string[] = [];
+    const result = await runTraining({
+      configFile,
+      overrides: ['SOLVER.MAX_ITER', '4'],
+      logStep: 2,
+      saveStep: 0,
+      evalStep: 0,
+      log: (l) => lines.push(l),
+    });
+    expect(result).toEqual({ iteration: 4, finished: true, resumedFrom: undefined });
+    expect(lines.at(-1)).toBe(`Training finished at iteration 4; results in ${outputDir}`);
+    expect(lines.filter((l) => l.startsWith('iter: ')).map((l) => l.slice(0, 12))).toEqual([
+      'iter: 000002',
+      'iter: 000004',
+    ]);
+    expect(readdirSync(outputDir)).toEqual(
+      expect.arrayContaining([
+        'last_checkpoint',
+        'metrics.jsonl',
+        'model_final.safetensors',
+        'plots',
+        'inference',
+      ]),
+    );
+    const metrics = JSON.parse(
+      readFileSync(path.join(outputDir, 'inference', 'toy_test', 'metrics.json'), 'utf8'),
+    );
+    expect(Object.keys(metrics)[0]).toBe('mAP');
+    expect(readdirSync(path.join(outputDir, 'plots')).sort()).toEqual(['loss.png', 'lr.png', 'map.png']);
+  });
+
+  it('rejects a bad override before training, naming the key', async () => {
+    const { configFile } = await writeToyProject();
+    await expect(
+      runTraining({ configFile, overrides: ['SOLVER.MAX_ITER', 'ten'], log: () => {} }),
+    ).rejects.toThrow("'SOLVER.MAX_ITER'");
+  });
+});
