@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Checkpointer, loadTrainingCheckpoint, train } from '../src';
-import { tinyConfig, tinyData } from './helpers/tiny-setup';
+import { tinyConfig, tinyProject } from './helpers/tiny-setup';
 
 const quiet = { log: () => {}, progress: false as const, saveStep: 3, evalStep: 0 };
 
@@ -17,12 +17,16 @@ async function waitFor(file: string, child: ReturnType<typeof spawn>, ms: number
 }
 
 it('a run killed while writing a checkpoint resumes cleanly from the previous one', async () => {
-  const data = await tinyData();
+  const data = await tinyProject();
   const out = mkdtempSync(path.join(tmpdir(), 'ssd-crash-'));
   // Freeze in the second checkpoint write (model_final), after model_000003 is complete.
-  const child = spawn(process.execPath, [path.join(__dirname, 'helpers', 'crash-child.js'), data, out, '2'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'helpers', 'crash-child.js'), data.configFile, out, '2'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitFor(path.join(out, 'FROZEN'), child, 90_000);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));

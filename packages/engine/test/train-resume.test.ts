@@ -1,13 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ToyProject } from '@ssd-test/custom-backbone';
 import { Checkpointer, loadTrainingCheckpoint, type TrainHook, train } from '../src';
-import { tinyConfig, tinyData } from './helpers/tiny-setup';
+import { tinyConfig, tinyProject } from './helpers/tiny-setup';
 
-let data: string;
+let data: ToyProject;
 const quiet = { log: () => {}, progress: false as const };
 
 beforeAll(async () => {
-  data = await tinyData();
+  data = await tinyProject();
 });
 
 function finalModel(outputDir: string) {
@@ -81,7 +82,7 @@ describe('train', () => {
         .sort(),
     ).toEqual(['model_000004.safetensors', 'model_final.safetensors']);
     const metrics = JSON.parse(
-      readFileSync(path.join(cfg.OUTPUT_DIR, 'inference', 'tiny_test', 'metrics.json'), 'utf8'),
+      readFileSync(path.join(cfg.OUTPUT_DIR, 'inference', 'toy_test', 'metrics.json'), 'utf8'),
     );
     expect(Object.keys(metrics)).toEqual(['mAP', 'circle', 'square', 'triangle', 'star', 'hexagon']);
     expect(lines.some((l) => l.startsWith('mAP: '))).toBe(true);
@@ -103,8 +104,8 @@ describe('train', () => {
     );
 
     const empty = tinyConfig(data);
-    empty.DATASETS.CATALOG.tiny_train!.SPLIT = 'none';
-    require('node:fs').writeFileSync(path.join(data, 'ImageSets', 'Main', 'none.txt'), '');
+    empty.DATASETS.CATALOG.toy_train!.SPLIT = 'none';
+    require('node:fs').writeFileSync(path.join(data.dir, 'data', 'ImageSets', 'Main', 'none.txt'), '');
     await expect(train(empty, quiet)).rejects.toThrow(/no images/);
     expect(existsSync(path.join(empty.OUTPUT_DIR, 'last_checkpoint'))).toBe(false);
 

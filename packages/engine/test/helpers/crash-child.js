@@ -1,10 +1,10 @@
 // Trains the tiny detector and freezes halfway through writing the Nth checkpoint, after announcing it in
-// OUTPUT_DIR/FROZEN, so the parent test can kill it there. Usage: node crash-child.js DATA OUT N
+// OUTPUT_DIR/FROZEN, so the parent test can kill it there. Usage: node crash-child.js TOY_CONFIG OUT N
 require('./ts-require');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const [dataDir, outputDir, freezeAt] = process.argv.slice(2);
+const [configFile, outputDir, freezeAt] = process.argv.slice(2);
 const tempFiles = new Map();
 let checkpoints = 0;
 const { openSync, writeSync } = fs;
@@ -24,7 +24,12 @@ fs.writeSync = function (fd, buffer, offset, length, ...rest) {
 
 const { tinyConfig } = require('./tiny-setup.ts');
 const { train } = require('../../src/index.ts');
-train(tinyConfig(dataDir, [], outputDir), { log: () => {}, progress: false, saveStep: 3, evalStep: 0 }).then(
+train(tinyConfig({ configFile }, [], outputDir), {
+  log: () => {},
+  progress: false,
+  saveStep: 3,
+  evalStep: 0,
+}).then(
   () => process.exit(0),
   (e) => {
     console.error(e);
