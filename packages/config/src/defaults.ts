@@ -30,7 +30,9 @@ export function defaultConfig(): SSDConfig {
       },
       BOX_HEAD: { NAME: 'SSDBoxHead', PREDICTOR: 'SSDBoxPredictor' },
     },
-    INPUT: { IMAGE_SIZE: 300, PIXEL_MEAN: [123, 117, 104] },
+    // Ours: EXPAND_MAX_RATIO bounds the Expand (zoom-out) augmentation (the reference's is 4; ≤ 1 turns it
+    // off), PHOTOMETRIC_DISTORT False drops the colour augmentation (whose channel swap recolours everything).
+    INPUT: { IMAGE_SIZE: 300, PIXEL_MEAN: [123, 117, 104], EXPAND_MAX_RATIO: 4, PHOTOMETRIC_DISTORT: true },
     // Ours: CATALOG declares user data sets by name, in config alone.
     DATASETS: { TRAIN: [], TEST: [], CATALOG: {} },
     DATA_LOADER: { NUM_WORKERS: 8, PIN_MEMORY: true },

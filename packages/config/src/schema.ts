@@ -47,7 +47,12 @@ export const configSchema = z
       }),
       BOX_HEAD: z.strictObject({ NAME: z.string(), PREDICTOR: z.string() }),
     }),
-    INPUT: z.strictObject({ IMAGE_SIZE: int.positive(), PIXEL_MEAN: z.array(num).length(3) }),
+    INPUT: z.strictObject({
+      IMAGE_SIZE: int.positive(),
+      PIXEL_MEAN: z.array(num).length(3),
+      EXPAND_MAX_RATIO: num.positive(),
+      PHOTOMETRIC_DISTORT: z.boolean(),
+    }),
     DATASETS: z.strictObject({
       TRAIN: z.array(z.string()),
       TEST: z.array(z.string()),

@@ -15,16 +15,18 @@ import type { EntryTransform } from './sample';
 
 /** The config fields the image transforms read; any full `SSDConfig` satisfies it. */
 export interface TransformConfig {
-  INPUT: Pick<SSDConfig['INPUT'], 'IMAGE_SIZE' | 'PIXEL_MEAN'>;
+  INPUT: Pick<SSDConfig['INPUT'], 'IMAGE_SIZE' | 'PIXEL_MEAN'> &
+    Partial<Pick<SSDConfig['INPUT'], 'EXPAND_MAX_RATIO' | 'PHOTOMETRIC_DISTORT'>>;
 }
 
 /**
  * The reference's build_transforms: for training ConvertFromInts, PhotometricDistort, Expand(mean),
  * RandomSampleCrop, RandomMirror, ToPercentCoords, Resize, SubtractMeans, ToTensor; for testing Resize,
- * SubtractMeans, ToTensor (boxes stay in pixels).
+ * SubtractMeans, ToTensor (boxes stay in pixels). INPUT.EXPAND_MAX_RATIO and INPUT.PHOTOMETRIC_DISTORT (ours)
+ * can lighten the training augmentation; their defaults are the reference's.
  */
 export function buildTransforms(cfg: TransformConfig, isTrain = true): EntryTransform {
-  const { IMAGE_SIZE, PIXEL_MEAN } = cfg.INPUT;
+  const { IMAGE_SIZE, PIXEL_MEAN, EXPAND_MAX_RATIO, PHOTOMETRIC_DISTORT = true } = cfg.INPUT;
   if (!(Number.isInteger(IMAGE_SIZE) && IMAGE_SIZE > 0)) {
     throw new Error(`INPUT.IMAGE_SIZE must be a positive integer, got ${IMAGE_SIZE}`);
   }
@@ -32,13 +34,10 @@ export function buildTransforms(cfg: TransformConfig, isTrain = true): EntryTran
   if (!isTrain) return compose(resize(IMAGE_SIZE), subtractMeans(PIXEL_MEAN), toTensor());
   // randomGeometry is Expand, RandomSampleCrop, RandomMirror, ToPercentCoords and Resize fused into one
   // step with the same draws and output, computing only the output pixels.
-  return compose(
-    convertFromInts(),
-    photometricDistort(),
-    randomGeometry(PIXEL_MEAN, IMAGE_SIZE),
-    subtractMeans(PIXEL_MEAN),
-    toTensor(),
-  );
+  const geometry = randomGeometry(PIXEL_MEAN, IMAGE_SIZE, EXPAND_MAX_RATIO);
+  return PHOTOMETRIC_DISTORT
+    ? compose(convertFromInts(), photometricDistort(), geometry, subtractMeans(PIXEL_MEAN), toTensor())
+    : compose(convertFromInts(), geometry, subtractMeans(PIXEL_MEAN), toTensor());
 }
 
 /** Maps one image's relative corner boxes and labels to per-prior training targets. */

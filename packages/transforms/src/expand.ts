@@ -1,8 +1,8 @@
 import type { Rng } from './rng';
 import { CHANNELS, type Transform } from './sample';
 
-/** Largest ratio of the expanded canvas to the image side, as in the reference. */
-const MAX_RATIO = 4;
+/** Largest ratio of the expanded canvas to the image side, as in the reference (INPUT.EXPAND_MAX_RATIO). */
+export const EXPAND_MAX_RATIO = 4;
 
 /** Where Expand puts the image: the canvas size and the image's top-left corner on it. */
 export interface Expansion {
@@ -12,11 +12,20 @@ export interface Expansion {
   top: number;
 }
 
-/** Expand's random draws: `null` (p 1/2, keep the image), else a canvas `ratio` ∈ [1, 4) times larger. */
-export function drawExpansion(width: number, height: number, rng: Rng): Expansion | null {
+/**
+ * Expand's random draws: `null` (p 1/2, keep the image), else a canvas `ratio` ∈ [1, maxRatio) times
+ * larger. A `maxRatio` of 1 or less turns Expand off and draws nothing.
+ */
+export function drawExpansion(
+  width: number,
+  height: number,
+  rng: Rng,
+  maxRatio = EXPAND_MAX_RATIO,
+): Expansion | null {
+  if (maxRatio <= 1) return null;
   // The reference returns unchanged when randint(2) is 1.
   if (rng.int(0, 2)) return null;
-  const ratio = rng.uniform(1, MAX_RATIO);
+  const ratio = rng.uniform(1, maxRatio);
   const left = Math.floor(rng.uniform(0, width * ratio - width));
   const top = Math.floor(rng.uniform(0, height * ratio - height));
   return { width: Math.floor(width * ratio), height: Math.floor(height * ratio), left, top };
@@ -42,13 +51,13 @@ export function fillPixels(out: Float32Array, start: number, end: number, mean: 
 }
 
 /**
- * Expand ("zoom out"): with p 1/2 places the image on a canvas `ratio` ∈ [1, 4) times larger on each side,
- * at a random offset, filling the rest with `mean` (RGB); boxes move with the image.
+ * Expand ("zoom out"): with p 1/2 places the image on a canvas `ratio` ∈ [1, maxRatio) times larger on each
+ * side, at a random offset, filling the rest with `mean` (RGB); boxes move with the image.
  */
-export function expand(mean: readonly number[]): Transform {
+export function expand(mean: readonly number[], maxRatio = EXPAND_MAX_RATIO): Transform {
   if (mean.length !== CHANNELS) throw new Error(`expand: mean needs ${CHANNELS} values, got ${mean.length}`);
   return (sample, rng) => {
-    const e = drawExpansion(sample.width, sample.height, rng);
+    const e = drawExpansion(sample.width, sample.height, rng, maxRatio);
     if (!e) return sample;
     const { width, height, image } = sample;
     const rowLength = e.width * CHANNELS;

@@ -2,7 +2,7 @@ export type { TargetEncoding } from '@ssd/modeling';
 export { buildTargetTransform, buildTransforms, type TargetTransform, type TransformConfig } from './build';
 export { type ColorSpace, convertColor, hsvToRgbAt, jitterHsvInPlace, rgbToHsvAt, shiftHue } from './color';
 export { compose, dropEmptyBoxes, type LabelledBoxes, removeEmptyBoxes } from './compose';
-export { drawExpansion, type Expansion, expand, fillPixels, shiftBoxes } from './expand';
+export { drawExpansion, EXPAND_MAX_RATIO, type Expansion, expand, fillPixels, shiftBoxes } from './expand';
 export { drawMirror, flipBoxes, randomMirror } from './mirror';
 export { boxesToPercent, toPercentCoords } from './percent-coords';
 export {

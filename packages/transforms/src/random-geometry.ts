@@ -1,5 +1,5 @@
 import { dropEmptyBoxes, type LabelledBoxes } from './compose';
-import { drawExpansion, type Expansion, shiftBoxes } from './expand';
+import { drawExpansion, EXPAND_MAX_RATIO, type Expansion, shiftBoxes } from './expand';
 import { drawMirror, flipBoxes } from './mirror';
 import { boxesToPercent } from './percent-coords';
 import { cropBoxes, drawCrop } from './random-sample-crop';
@@ -58,7 +58,11 @@ function patchRows(
  * draws and the same output as those five composed, but only the output pixels are computed — the
  * expanded canvas, the crop and the mirror image are never built.
  */
-export function randomGeometry(mean: readonly number[], size: number): Transform {
+export function randomGeometry(
+  mean: readonly number[],
+  size: number,
+  expandMaxRatio = EXPAND_MAX_RATIO,
+): Transform {
   if (mean.length !== CHANNELS)
     throw new Error(`randomGeometry: mean needs ${CHANNELS} values, got ${mean.length}`);
   if (!(Number.isInteger(size) && size > 0)) {
@@ -68,7 +72,7 @@ export function randomGeometry(mean: readonly number[], size: number): Transform
     const { image, width, height } = sample;
     // Each step's box changes, then the empty-box removal that compose does between steps.
     let kept: LabelledBoxes = sample;
-    const e = drawExpansion(width, height, rng) ?? { width, height, left: 0, top: 0 };
+    const e = drawExpansion(width, height, rng, expandMaxRatio) ?? { width, height, left: 0, top: 0 };
     shiftBoxes(kept.boxes, e.left, e.top);
     kept = dropEmptyBoxes(kept);
     const crop = drawCrop(e.width, e.height, kept.boxes, rng);

@@ -84,3 +84,21 @@ describe('buildTransforms (test)', () => {
     );
   });
 });
+
+describe('lighter training augmentation (INPUT.PHOTOMETRIC_DISTORT, INPUT.EXPAND_MAX_RATIO)', () => {
+  it('without photometric distortion a flat image keeps its colour through the train pipeline', () => {
+    const cfg = {
+      INPUT: { IMAGE_SIZE: 16, PIXEL_MEAN: [0, 0, 0], EXPAND_MAX_RATIO: 1, PHOTOMETRIC_DISTORT: false },
+    };
+    const image = new Uint8Array(20 * 20 * 3);
+    for (let i = 0; i < image.length; i += 3) image.set([200, 40, 10], i);
+    const boxes = Float32Array.from([2, 2, 18, 18]);
+    for (let seed = 0; seed < 20; seed++) {
+      const out = buildTransforms(cfg, true)(
+        { image, width: 20, height: 20, boxes, labels: Int32Array.from([1]) },
+        new Rng(seed),
+      );
+      expect(Array.from(out.image.subarray(0, 3)).map(Math.round)).toEqual([200, 40, 10]);
+    }
+  });
+});

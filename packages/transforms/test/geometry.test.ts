@@ -1,4 +1,12 @@
-import { CROP_MODES, expand, type ImageSample, Rng, randomMirror, randomSampleCrop } from '../src';
+import {
+  CROP_MODES,
+  drawExpansion,
+  expand,
+  type ImageSample,
+  Rng,
+  randomMirror,
+  randomSampleCrop,
+} from '../src';
 import { coordinateImage, ScriptedRng, sameValues } from './helpers';
 
 function coordinateSample(width: number, height: number, boxes: number[], labels: number[]): ImageSample {
@@ -151,5 +159,16 @@ describe('randomSampleCrop', () => {
       // The box is the whole image, so IoU = patch area / image area.
       expect((out.width * out.height) / (W * H)).toBeGreaterThanOrEqual(0.9);
     }
+  });
+});
+
+describe('Expand with INPUT.EXPAND_MAX_RATIO', () => {
+  it('bounds the canvas ratio and, at 1, turns Expand off without drawing', () => {
+    // Draws: randint(2) = 0 (expand), ratio = 1 + 0.999·(2 − 1), left, top.
+    const e = drawExpansion(100, 50, new ScriptedRng([0.1, 0.999, 0.5, 0.5]), 2);
+    expect(e!.width).toBe(199);
+    expect(e!.height).toBe(99);
+    const rng = new ScriptedRng([]);
+    expect(drawExpansion(100, 50, rng, 1)).toBeNull();
   });
 });
