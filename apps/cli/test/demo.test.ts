@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { VOC_CLASSES } from '@ssd/data';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
@@ -88,31 +89,7 @@ describe('ssd demo', () => {
     entry.detections.forEach((d, i) => {
       const e = expected[i]!;
       expect(d.label_id).toBe(e.label);
-      expect(d.label).toBe(
-        [
-          '__background__',
-          'aeroplane',
-          'bicycle',
-          'bird',
-          'boat',
-          'bottle',
-          'bus',
-          'car',
-          'cat',
-          'chair',
-          'cow',
-          'diningtable',
-          'dog',
-          'horse',
-          'motorbike',
-          'person',
-          'pottedplant',
-          'sheep',
-          'sofa',
-          'train',
-          'tvmonitor',
-        ][e.label],
-      );
+      expect(d.label).toBe(VOC_CLASSES[e.label]);
       expect(d.score).toBeCloseTo(e.score, 4);
       const scale = [w / 320, h / 320, w / 320, h / 320];
       d.box.forEach((v, k) => {

@@ -67,7 +67,7 @@ async function quickstart(overrides: string[], opts: QuickstartOptions): Promise
     overrides,
     logStep: 20,
     saveStep: 500,
-    evalStep: 0,
+    evalStep: 500,
   });
   if (!result.finished) return;
 
