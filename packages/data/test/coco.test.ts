@@ -66,6 +66,12 @@ describe('COCODataset on generated files', () => {
     const test = new COCODataset({ dataDir: tmp.dir, annFile });
     expect(test.ids).toEqual([1, 2, 3]);
     expect(test.getAnnotation(1).labels).toHaveLength(0);
+    // Evaluation sees the crowd region, flagged, and areas (the file's, else the box's).
+    const crowd = test.getEvaluationAnnotation(2);
+    expect(Array.from(crowd.iscrowd!)).toEqual([1]);
+    expect(Array.from(crowd.area!)).toEqual([100]);
+    expect(test.getAnnotation(2).labels).toHaveLength(0);
+    expect(Array.from(test.getEvaluationAnnotation(0).iscrowd!)).toEqual([0]);
     expect((await train.getItem(0)).image.width).toBe(10);
   });
 

@@ -13,6 +13,14 @@ export abstract class DetectionDataset {
   abstract imagePath(index: number): string;
   /** All annotated objects of an image (difficult ones flagged) and its size, without decoding it. */
   abstract getAnnotation(index: number): Annotation;
+  /**
+   * Ground truth as the data set's evaluation protocol wants it: by default the annotation; COCO adds its
+   * crowd regions (`iscrowd`) and the objects' areas, as the official evaluation reads them from the file.
+   */
+  getEvaluationAnnotation(index: number): Annotation {
+    return this.getAnnotation(index);
+  }
+
   /** The boxes and labels the data set yields for `index` (e.g. VOC drops difficult objects for training). */
   abstract getTarget(index: number): Target;
 

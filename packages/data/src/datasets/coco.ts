@@ -27,6 +27,8 @@ interface CocoObject {
   bbox: [number, number, number, number];
   label: number;
   iscrowd: boolean;
+  /** The file's `area` (of the segment), else the box's. */
+  area: number;
 }
 
 /** A data set described by a COCO instances JSON file. */
@@ -106,7 +108,9 @@ export class COCODataset extends DetectionDataset {
         list = [];
         this.objects.set(imageId, list);
       }
-      list.push({ bbox: bbox as CocoObject['bbox'], label, iscrowd });
+      const [, , w, h] = bbox as number[];
+      const area = typeof ann.area === 'number' && Number.isFinite(ann.area) ? ann.area : w! * h!;
+      list.push({ bbox: bbox as CocoObject['bbox'], label, iscrowd, area });
     });
     // The reference trains on images that have any annotation (crowd ones count), and tests on all.
     this.ids = this.removeEmpty ? [...this.objects.keys()] : [...this.images.keys()];
@@ -132,9 +136,18 @@ export class COCODataset extends DetectionDataset {
 
   /** Non-crowd objects with positive width and height, boxes as corners (x1, y1, x1 + w, y1 + h). */
   getAnnotation(index: number): Annotation {
+    return this.annotationOf(index, false);
+  }
+
+  /** As `getAnnotation`, plus the crowd regions (flagged in `iscrowd`) and every object's `area`. */
+  override getEvaluationAnnotation(index: number): Annotation {
+    return this.annotationOf(index, true);
+  }
+
+  private annotationOf(index: number, withCrowd: boolean): Annotation {
     const info = this.imageInfo(index);
     const kept = (this.objects.get(info.id) ?? []).filter(
-      (o) => !o.iscrowd && o.bbox[2] > 0 && o.bbox[3] > 0,
+      (o) => (withCrowd || !o.iscrowd) && o.bbox[2] > 0 && o.bbox[3] > 0,
     );
     const boxes = new Float32Array(kept.length * 4);
     const labels = new Int32Array(kept.length);
@@ -143,7 +156,7 @@ export class COCODataset extends DetectionDataset {
       boxes.set([x, y, x + w, y + h], i * 4);
       labels[i] = o.label;
     });
-    return {
+    const annotation: Annotation = {
       imageId: info.id,
       width: info.width,
       height: info.height,
@@ -151,6 +164,11 @@ export class COCODataset extends DetectionDataset {
       labels,
       difficult: new Uint8Array(kept.length),
     };
+    if (withCrowd) {
+      annotation.iscrowd = Uint8Array.from(kept, (o) => (o.iscrowd ? 1 : 0));
+      annotation.area = Float32Array.from(kept, (o) => o.area);
+    }
+    return annotation;
   }
 
   getTarget(index: number): Target {

@@ -15,6 +15,10 @@ export interface Annotation {
   labels: Int32Array;
   /** `[n]` 1 where the object is marked difficult (VOC); all 0 for COCO. */
   difficult: Uint8Array;
+  /** `[n]` 1 for COCO crowd regions (only in `getEvaluationAnnotation`). */
+  iscrowd?: Uint8Array;
+  /** `[n]` COCO object areas (segment areas from the file), for the small/medium/large split. */
+  area?: Float32Array;
 }
 
 /** The boxes and labels training (or testing) uses for an image, after the data set's filtering. */

@@ -105,8 +105,15 @@ export function evaluateDataset(
     );
   }
   const groundTruth = predictions.map((_, index) => {
-    const a = dataset.getAnnotation(index);
-    return { imageId: a.imageId, boxes: a.boxes, labels: a.labels, difficult: a.difficult };
+    const a = dataset.getEvaluationAnnotation(index);
+    return {
+      imageId: a.imageId,
+      boxes: a.boxes,
+      labels: a.labels,
+      difficult: a.difficult,
+      iscrowd: a.iscrowd,
+      area: a.area,
+    };
   });
   const result = evaluateDetections({
     format: evaluationFormat(dataset),
