@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   BatchNorm2d,
   Conv2d,
+  type ConvBNOptions,
+  convBNActivation,
   type ForwardContext,
   kaimingNormalFanOut,
   type Module,
@@ -28,23 +30,9 @@ import { pythonRound } from './python-round';
 export function convBNReLU(
   inChannels: number,
   outChannels: number,
-  { kernelSize = 3, stride = 1, groups = 1 } = {},
+  options: ConvBNOptions = {},
 ): ModuleFactory {
-  return (scope) =>
-    new Sequential(scope, [
-      (s) =>
-        new Conv2d(s, {
-          inChannels,
-          outChannels,
-          kernelSize,
-          stride,
-          padding: (kernelSize - 1) / 2,
-          groups,
-          bias: false,
-        }),
-      (s) => new BatchNorm2d(s, { numFeatures: outChannels }),
-      () => new ReLU6(),
-    ]);
+  return convBNActivation(inChannels, outChannels, () => new ReLU6(), options);
 }
 
 /**

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   BatchNorm2d,
   Conv2d,
+  convBNActivation,
   type ForwardContext,
   HardSwish,
   hardSigmoid,
@@ -28,20 +29,7 @@ export function convBNHardSwish(
   kernelSize: 1 | 3,
   stride = 1,
 ): ModuleFactory {
-  return (scope) =>
-    new Sequential(scope, [
-      (s) =>
-        new Conv2d(s, {
-          inChannels,
-          outChannels,
-          kernelSize,
-          stride,
-          padding: (kernelSize - 1) / 2,
-          bias: false,
-        }),
-      (s) => new BatchNorm2d(s, { numFeatures: outChannels }),
-      () => new HardSwish(),
-    ]);
+  return convBNActivation(inChannels, outChannels, () => new HardSwish(), { kernelSize, stride });
 }
 
 /**
