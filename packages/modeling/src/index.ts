@@ -66,8 +66,8 @@ export {
   ssdBoxPredictor,
   ssdLiteBoxPredictor,
 } from './head';
-export { registerTfjsGradients, registerWasmGradientKernels } from './kernels';
-export { hardNegativeMining } from './loss/hard-negative-mining';
+export { registerTfjsGradients, registerWasmGradientKernels, registerWebGpuGradientKernels } from './kernels';
+export { hardNegativeMask } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's CommonJS build registers no gradients; the umbrella package registers them all.
 import '@tensorflow/tfjs';
-import { hardNegativeMining } from '../src/loss/hard-negative-mining';
+import { hardNegativeMask } from '../src/loss/hard-negative-mining';
 import { multiBoxLoss } from '../src/loss/multibox-loss';
 import { BACKENDS, readFixture, useBackend } from './box-test-helpers';
 
@@ -32,17 +32,70 @@ function relErr(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.abs(expected);
 }
 
-describe('hardNegativeMining', () => {
+/**
+ * Two-class confidence rows whose background losses are ordered like `order`: logits [−o, 0] have
+ * background loss log(1 + e^−o) + o, increasing in o (equal o, equal loss).
+ */
+function confidenceWithOrder(order: number[]): tf.Tensor3D {
+  return tf.tensor3d(
+    order.flatMap((o) => [-o, 0]),
+    [1, order.length, 2],
+  );
+}
+
+describe.each(BACKENDS)('hardNegativeMask on %s', (backend) => {
+  beforeAll(() => useBackend(backend));
+
+  const mask = (order: number[], labels: number[], ratio: number, images = 1) => {
+    const p = order.length / images;
+    const conf = tf.reshape(confidenceWithOrder(order), [images, p, 2]) as tf.Tensor3D;
+    const lab = tf.tensor2d(labels, [images, p], 'int32');
+    const m = hardNegativeMask(conf, lab, ratio);
+    const out = Array.from(m.dataSync());
+    tf.dispose([conf, lab, m]);
+    return out;
+  };
+
   it('keeps positives and ratio × positives of the hardest negatives, per image', () => {
-    const loss = Float32Array.from([0.1, 0.9, 0.5, 0.7, 0.3, /* image 2 */ 0.2, 0.4, 0.6, 0.8, 1.0]);
-    const labels = Int32Array.from([2, 0, 0, 0, 0, /* image 2 */ 0, 0, 0, 0, 0]);
-    expect(Array.from(hardNegativeMining(loss, labels, 2, 2))).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
-    expect(Array.from(hardNegativeMining(loss, labels, 2, 10))).toEqual([1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+    const order = [1, 9, 5, 7, 3, /* image 2 */ 2, 4, 6, 8, 10];
+    const labels = [2, 0, 0, 0, 0, /* image 2 */ 0, 0, 0, 0, 0];
+    expect(mask(order, labels, 2, 2)).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(mask(order, labels, 10, 2)).toEqual([1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+  });
+
+  it('breaks ties by the lower prior index, and keeps the ceiling of a fractional ratio', () => {
+    // Negatives 1..5 all tie; ratio 2 keeps the two lowest indices.
+    expect(mask([0, 3, 3, 3, 3, 3], [1, 0, 0, 0, 0, 0], 2)).toEqual([1, 1, 1, 0, 0, 0]);
+    // 2 positives × 1.5 = 3 negatives: the hardest (index 5), then the tie at 4 goes to index 2 before 4.
+    expect(mask([0, 0, 4, 1, 4, 9, 2], [1, 3, 0, 0, 0, 0, 0], 1.5)).toEqual([1, 1, 1, 0, 1, 1, 0]);
+  });
+
+  it('keeps nothing in an image without positives', () => {
+    expect(mask([5, 6, 7, 1, 2, 3], [0, 0, 0, 0, 2, 0], 1, 2)).toEqual([0, 0, 0, 0, 1, 1]);
+  });
+
+  it('has no gradient through the selection', () => {
+    const lab = tf.tensor2d([1, 0, 0], [1, 3], 'int32');
+    const g = tf.grad((c: tf.Tensor) => tf.sum(hardNegativeMask(c as tf.Tensor3D, lab, 1)))(
+      confidenceWithOrder([0, 1, 2]),
+    );
+    expect(Array.from(g.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    tf.dispose([lab, g]);
   });
 });
 
 describe.each(BACKENDS)('multiBoxLoss on %s', (backend) => {
   beforeAll(() => useBackend(backend));
+
+  it('is zero, not NaN, for a batch without positives', () => {
+    const conf = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const loc = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 2);
+    const gt = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 3);
+    const labels = tf.zeros([2, 5], 'int32');
+    const { regLoss, clsLoss } = multiBoxLoss(conf, loc, labels, gt, 3);
+    expect([regLoss.dataSync()[0], clsLoss.dataSync()[0]]).toEqual([0, 0]);
+    tf.dispose([conf, loc, gt, labels, regLoss, clsLoss]);
+  });
 
   it('matches the reference reg_loss and cls_loss', () => {
     const x = inputs();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { hardNegativeMining } from './hard-negative-mining';
+import { hardNegativeMask } from './hard-negative-mining';
 
 /** The two MultiBox loss terms, each summed and divided by the number of positive priors in the batch. */
 export interface MultiBoxLosses {
@@ -32,22 +32,11 @@ function checkLossInputs(
   }
 }
 
-/** Background loss `-log_softmax(confidence)[..., 0]`, read back for mining (no gradient flows from it). */
-function backgroundLoss(confidence: tf.Tensor): Float32Array {
-  const loss = tf.tidy(() =>
-    tf.sub(tf.logSumExp(confidence, -1), tf.squeeze(tf.slice(confidence, [0, 0, 0], [-1, -1, 1]), [-1])),
-  );
-  try {
-    return loss.dataSync() as Float32Array;
-  } finally {
-    loss.dispose();
-  }
-}
-
 /**
  * The reference's MultiBoxLoss: Smooth L1 over positive priors and cross entropy over positives plus
  * hard-mined negatives (`negPosRatio` per positive, per image), both divided by the batch's positive
- * count (NaN when there is none, as in the reference). Differentiable in `confidence` and
+ * count. A batch without positives mines no negatives and has both losses 0 (the reference divides 0 by
+ * 0 there). Computed entirely on the device (nothing is read back), differentiable in `confidence` and
  * `predictedLocations` once tfjs's gradients are registered (tfjs-core alone registers none);
  * `labels` is int32 `[N, P]`.
  */
@@ -59,27 +48,21 @@ export function multiBoxLoss(
   negPosRatio: number,
 ): MultiBoxLosses {
   checkLossInputs(confidence, predictedLocations, labels, gtLocations);
-  const [numImages, numPriors, numClasses] = confidence.shape;
-  const labelData = labels.dataSync() as Int32Array;
-  const mask = hardNegativeMining(backgroundLoss(confidence), labelData, numImages, negPosRatio);
-  const positive = new Uint8Array(labelData.length * 4);
-  let numPos = 0;
-  labelData.forEach((label, i) => {
-    if (label > 0) {
-      positive.fill(1, 4 * i, 4 * i + 4);
-      numPos++;
-    }
-  });
+  const numClasses = confidence.shape[2]!;
   return tf.tidy(() => {
+    const conf = confidence as tf.Tensor3D;
+    const lab = labels as tf.Tensor2D;
+    const positive = tf.greater(lab, 0);
+    const numPos = tf.maximum(tf.sum(tf.cast(positive, 'float32')), 1);
     // tf.where instead of gathering the selected rows: the gather gradient needs UnsortedSegmentSum,
     // which the wasm backend lacks, and masking keeps non-finite unused targets out of the sums.
-    const selected = tf.tensor2d(mask, [numImages, numPriors], 'bool');
+    const selected = tf.cast(hardNegativeMask(conf, lab, negPosRatio), 'bool');
     // int32 one-hot then a cast: the wasm OneHot kernel writes integer bits into float32 outputs.
-    const target = tf.cast(tf.oneHot(labels, numClasses), 'float32');
-    const crossEntropy = tf.neg(tf.sum(tf.mul(tf.logSoftmax(confidence, -1), target), -1));
+    const target = tf.cast(tf.oneHot(lab, numClasses), 'float32');
+    const crossEntropy = tf.neg(tf.sum(tf.mul(tf.logSoftmax(conf, -1), target), -1));
     const clsSum = tf.sum(tf.where(selected, crossEntropy, tf.zerosLike(crossEntropy)));
 
-    const isPositive = tf.tensor3d(positive, [numImages, numPriors, 4], 'bool');
+    const isPositive = tf.broadcastTo(tf.expandDims(positive, -1), predictedLocations.shape);
     const diff = tf.sub(predictedLocations, gtLocations);
     const absDiff = tf.abs(tf.where(isPositive, diff, tf.zerosLike(diff)));
     // Smooth L1 (beta 1) without a branch: 0.5·min(|d|,1)² + (|d| − min(|d|,1)).
