@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { makeTrainLoader, type TrainBatch } from '@ssd/data';
-import { buildDetectionModel, registerTfjsGradients, registerWasmGradientKernels } from '@ssd/modeling';
+import {
+  buildDetectionModel,
+  registerTfjsGradients,
+  registerWasmGradientKernels,
+  registerWebGpuGradientKernels,
+} from '@ssd/modeling';
 import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
@@ -70,6 +75,7 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
   if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
   registerTfjsGradients();
   if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
+  if (tf.getBackend() === 'webgpu') registerWebGpuGradientKernels();
 
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
@@ -126,7 +132,7 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
     for await (const batch of loader) {
       const dataTime = (performance.now() - last) / 1000;
       const lr = optimizer.lr;
-      const losses = trainStep(ctx, batch);
+      const losses = await trainStep(ctx, batch);
       iteration = batch.iteration + 1;
       if (![losses.loss, losses.reg_loss, losses.cls_loss].every(Number.isFinite)) {
         throw new NonFiniteLossError(iteration, losses, checkpointer.lastCheckpoint());
@@ -151,8 +157,11 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
   return { iteration, finished, resumedFrom };
 }
 
-/** One SGD step on a batch; returns the loss values (the update happens only if they are finite). */
-function trainStep(ctx: TrainContext, batch: TrainBatch): StepInfo['losses'] {
+/**
+ * One SGD step on a batch; returns the loss values (the update happens only if they are finite). The
+ * losses are read with `data()`: GPU backends have no synchronous read in Node.
+ */
+async function trainStep(ctx: TrainContext, batch: TrainBatch): Promise<StepInfo['losses']> {
   const { model, optimizer } = ctx;
   const n = batch.batchSize;
   const s = batch.imageSize;
@@ -170,12 +179,14 @@ function trainStep(ctx: TrainContext, batch: TrainBatch): StepInfo['losses'] {
       return tf.add(regLoss, clsLoss) as tf.Scalar;
     }, [...model.trainableVariables().values()]);
   });
+  // One read of all three values: a GPU backend waits for the step's work once.
+  const packed = tf.stack([value, ...parts]);
   try {
-    const [reg, cls] = parts.map((t) => t.dataSync()[0]!);
-    const losses = { loss: value.dataSync()[0]!, reg_loss: reg!, cls_loss: cls! };
+    const [loss, reg, cls] = await packed.data();
+    const losses = { loss: loss!, reg_loss: reg!, cls_loss: cls! };
     if (Number.isFinite(losses.loss)) optimizer.step(grads);
     return losses;
   } finally {
-    tf.dispose([value, ...parts, ...Object.values(grads)]);
+    tf.dispose([packed, value, ...parts, ...Object.values(grads)]);
   }
 }

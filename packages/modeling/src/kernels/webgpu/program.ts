@@ -1,0 +1,43 @@
+/**
+ * What tfjs-backend-webgpu needs of a compute program (its `WebGPUProgram`), declared here so that
+ * @ssd/modeling does not import the backend: the backend prepends bindings (`result`, one array per
+ * `variableNames` entry), the `uniforms` struct and helpers, then appends our `getUserCode()`.
+ */
+import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** A compute shader the webgpu backend compiles (cached by `shaderKey` and the tensor shapes). */
+export interface WgslProgram {
+  outputShape: number[];
+  shaderKey: string;
+  variableNames: string[];
+  /** Extra uniform fields (WGSL struct members, each ending in a comma). */
+  uniforms?: string;
+  workgroupSize: [number, number, number];
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
+  dispatch: [number, number, number];
+  /** Adds `size` (the output's element count) to the uniforms. */
+  size?: boolean;
+  getUserCode(): string;
+}
+
+/** Uniform values in the order of `WgslProgram.uniforms`. */
+export type UniformData = { type: 'int32' | 'uint32' | 'float32'; data: number[] }[];
+
+/** The webgpu backend's program runner and buffer release, typed as far as we use them. */
+export interface WebGpuBackendLike extends KernelBackend {
+  runWebGPUProgram(
+    program: WgslProgram,
+    inputs: TensorInfo[],
+    outputDtype: DataType,
+    uniforms?: UniformData,
+  ): TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** Workgroups needed to cover `size` items with `perGroup` each. */
+export function groupsFor(size: number, perGroup: number): number {
+  return Math.ceil(size / perGroup);
+}
+
+/** The maximum workgroup count per dispatch dimension that WebGPU guarantees. */
+export const MAX_GROUPS_PER_DIMENSION = 65535;

@@ -1,0 +1,38 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { groupsFor, type WebGpuBackendLike, type WgslProgram } from './program';
+
+const WORKGROUP = 256;
+
+/**
+ * Adds the `splits` partial results of a split-K reduction, `partials` being `[splits, size]`, into one
+ * tensor of `outputShape` (`size` elements): the second pass of the filter-gradient kernels.
+ */
+export function sumSplits(
+  backend: WebGpuBackendLike,
+  partials: TensorInfo,
+  outputShape: number[],
+): TensorInfo {
+  const [splits, size] = partials.shape as [number, number];
+  const program: WgslProgram = {
+    outputShape,
+    shaderKey: 'ssdSumSplits',
+    variableNames: ['partials'],
+    uniforms: 'splits : i32, count : i32,',
+    workgroupSize: [WORKGROUP, 1, 1],
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [groupsFor(size, WORKGROUP), 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index >= uniforms.count) { return; }
+        var total = 0.0;
+        for (var s = 0; s < uniforms.splits; s++) {
+          total += partials[s * uniforms.count + index];
+        }
+        result[index] = total;
+      }`,
+  };
+  return backend.runWebGPUProgram(program, [partials], 'float32', [
+    { type: 'int32', data: [splits] },
+    { type: 'int32', data: [size] },
+  ]);
+}
