@@ -1,5 +1,12 @@
 export { type BackendCheck, runBackendCheck } from './backend/check';
-export { BACKEND_LOADERS, BackendUnavailableError, hasGpuDevice } from './backend/loaders';
+export {
+  BACKEND_LOADERS,
+  BackendUnavailableError,
+  describeAdapter,
+  type GpuAdapterDescription,
+  hasGpuDevice,
+  type LoadedBackend,
+} from './backend/loaders';
 export { initBackend, type SelectedBackend } from './backend/select';
 export { writeFileAtomic } from './checkpoint/atomic-write';
 export {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, hasGpuDevice, initBackend, runBackendCheck } from '../src';
+import { BackendUnavailableError, describeAdapter, initBackend, runBackendCheck } from '../src';
+import { hasWebGpu } from './helpers/webgpu';
 
 const EXPECTED_CHECKSUM = (256 * 256 * 255) / 2;
 
@@ -23,6 +24,8 @@ describe('initBackend', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('MODEL.DEVICE auto');
     expect(lines[0]).toContain(`'${check.backend}'`);
+    // A software WebGPU adapter (Mesa's llvmpipe in CI) is slower than wasm: auto never picks one.
+    expect(check.device !== 'webgpu' || !check.adapter?.software).toBe(true);
   });
 
   it('cuda either loads native TensorFlow or says why and what to do', async () => {
@@ -38,8 +41,50 @@ describe('initBackend', () => {
     }
   });
 
-  const noGpu = hasGpuDevice() ? it.skip : it;
-  noGpu('webgpu reports that no adapter was found on a machine without a GPU', async () => {
-    await expect(initBackend('webgpu', () => {})).rejects.toThrow(/no WebGPU adapter was found/);
+  const webgpuCase = hasWebGpu()
+    ? 'webgpu loads on the adapter this machine has and names it'
+    : 'webgpu says that no adapter was found';
+  it(webgpuCase, async () => {
+    if (!hasWebGpu()) {
+      await expect(initBackend('webgpu', () => {})).rejects.toThrow(/no WebGPU adapter was found/);
+      return;
+    }
+    const lines: string[] = [];
+    const selected = await initBackend('webgpu', (l) => lines.push(l));
+    expect(selected.backend).toBe('webgpu');
+    expect(selected.adapter!.name).not.toBe('');
+    expect(lines[0]).toContain(`'${selected.adapter!.name}'`);
+    expect(lines[0]).toMatch(selected.adapter!.software ? /on software adapter/ : /on GPU/);
+    await initBackend('js', () => {});
+  });
+});
+
+describe('describeAdapter', () => {
+  const features = new Set(['shader-f16', 'timestamp-query', 'depth-clip-control']);
+  it.each([
+    [
+      'Mesa llvmpipe',
+      { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7' },
+      undefined,
+      true,
+    ],
+    [
+      'SwiftShader',
+      { vendor: 'google', architecture: '', device: 'SwiftShader Device (Subzero)', description: '' },
+      undefined,
+      true,
+    ],
+    ['a fallback adapter', { vendor: 'x', architecture: '', device: 'y', description: 'z' }, true, true],
+    [
+      'an NVIDIA GPU',
+      { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200' },
+      false,
+      false,
+    ],
+  ])('tells %s by its driver info', (_name, info, isFallbackAdapter, software) => {
+    const d = describeAdapter({ info, isFallbackAdapter, features });
+    expect(d.software).toBe(software);
+    expect(d.name).not.toBe('');
+    expect(d.features).toEqual(['shader-f16', 'timestamp-query']);
   });
 });

@@ -12,5 +12,12 @@ export function backendCommand(): Command {
       console.log(
         `backend '${check.backend}' (MODEL.DEVICE ${check.device}): 256×256 matmul checksum ${check.checksum} in ${check.ms.toFixed(1)} ms`,
       );
+      const a = check.adapter;
+      if (a) {
+        console.log(
+          `adapter: ${a.name} (${a.software ? 'software: for testing, slower than wasm' : 'GPU'}; ` +
+            `features: ${a.features.length > 0 ? a.features.join(', ') : 'none of shader-f16, subgroups, timestamp-query'})`,
+        );
+      }
     });
 }

@@ -15,14 +15,30 @@ export class BackendUnavailableError extends Error {
   }
 }
 
+/** The WebGPU adapter a backend runs on. */
+export interface GpuAdapterDescription {
+  /** What the driver calls it (e.g. 'NVIDIA H200', 'llvmpipe: Mesa 25.0.7 …'). */
+  readonly name: string;
+  /** A CPU implementation of the GPU API (llvmpipe/lavapipe, SwiftShader, WARP): slower than wasm. */
+  readonly software: boolean;
+  /** Optional features it offers that matter for speed (shader-f16, subgroups, timestamp-query). */
+  readonly features: readonly string[];
+}
+
+/** A loaded backend: its tfjs name, and the adapter for a GPU backend. */
+export interface LoadedBackend {
+  readonly backend: string;
+  readonly adapter?: GpuAdapterDescription;
+}
+
 /** Loads one kind of backend and makes it current; throws BackendUnavailableError when it cannot. */
-export type BackendLoader = () => Promise<string>;
+export type BackendLoader = (options?: { hardwareOnly?: boolean }) => Promise<LoadedBackend>;
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
 
-async function activate(device: string, name: string): Promise<string> {
+async function activate(device: string, name: string): Promise<LoadedBackend> {
   let ok = false;
   try {
     ok = await tf.setBackend(name);
@@ -31,7 +47,7 @@ async function activate(device: string, name: string): Promise<string> {
   }
   if (!ok) throw new BackendUnavailableError(device, `tfjs backend '${name}' failed to initialise`);
   await tf.ready();
-  return name;
+  return { backend: name };
 }
 
 /** The native binding tfjs-node(-gpu) needs, if its installer managed to put it in place. */
@@ -66,9 +82,11 @@ function nodeLoader(device: string, pkg: string, hint: string): BackendLoader {
 const cuda = nodeLoader(
   'cuda',
   '@tensorflow/tfjs-node-gpu',
-  'It needs libtensorflow with CUDA, which its installer downloads: on a machine with network access and ' +
-    'CUDA 11.x/cuDNN 8, reinstall it (pnpm rebuild @tensorflow/tfjs-node-gpu). Or use MODEL.DEVICE webgpu ' +
-    '(NVIDIA GPUs through Vulkan, no CUDA toolkit) or cpu.',
+  'Its installer downloads libtensorflow 2.9 with CUDA (needs CUDA 11.2 and cuDNN 8 on the machine): reinstall ' +
+    'it with network access (pnpm rebuild @tensorflow/tfjs-node-gpu); from a mirror, set TFJS_NODE_CDN_STORAGE ' +
+    '(a base URL holding tensorflow/libtensorflow/…) or put the archive\'s URL as "tf-lib" in the package\'s ' +
+    'scripts/custom-binary.json, then rebuild. Or use MODEL.DEVICE webgpu (NVIDIA GPUs through Vulkan, no CUDA ' +
+    'toolkit) or cpu.',
 );
 
 const tfjsNode = nodeLoader(
@@ -77,7 +95,7 @@ const tfjsNode = nodeLoader(
   'Its installer downloads libtensorflow; reinstall it with network access (pnpm rebuild @tensorflow/tfjs-node).',
 );
 
-async function wasm(): Promise<string> {
+async function wasm(): Promise<LoadedBackend> {
   try {
     require('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
@@ -86,17 +104,42 @@ async function wasm(): Promise<string> {
   return activate('wasm', 'wasm');
 }
 
-async function js(): Promise<string> {
+async function js(): Promise<LoadedBackend> {
   require('@tensorflow/tfjs-backend-cpu');
   return activate('js', 'cpu');
 }
 
+interface GpuAdapterLike {
+  readonly info?: { vendor: string; architecture: string; device: string; description: string };
+  readonly isFallbackAdapter?: boolean;
+  readonly features: ReadonlySet<string>;
+}
+
 interface WebGpuModule {
-  create(flags: string[]): { requestAdapter(): Promise<unknown | null> };
+  create(flags: string[]): { requestAdapter(options?: object): Promise<GpuAdapterLike | null> };
   globals: Record<string, unknown>;
 }
 
-async function webgpu(): Promise<string> {
+const SPEED_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
+
+/** Name, kind and speed-relevant features of an adapter, as its driver reports them. */
+export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterDescription {
+  const info = adapter.info;
+  const name = info
+    ? info.description || [info.vendor, info.device].filter(Boolean).join(' ')
+    : 'unknown adapter';
+  const software =
+    adapter.isFallbackAdapter === true ||
+    info?.architecture === 'software' ||
+    /llvmpipe|lavapipe|swiftshader|software|warp/i.test(`${name} ${info?.device ?? ''}`);
+  return {
+    name: name || 'unknown adapter',
+    software,
+    features: SPEED_FEATURES.filter((f) => adapter.features.has(f)),
+  };
+}
+
+async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
   let mod: WebGpuModule;
   try {
     // The package's entry is ESM; its native Dawn binding is what we need, and it loads from CommonJS
@@ -110,22 +153,26 @@ async function webgpu(): Promise<string> {
   // tfjs-backend-webgpu looks for navigator.gpu and the GPU* constants, as in a browser.
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create([]);
-  const adapter = await gpu.requestAdapter();
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     throw new BackendUnavailableError(
       'webgpu',
       'no WebGPU adapter was found (Dawn needs a GPU with a Vulkan driver and libvulkan.so.1 on Linux)',
     );
   }
+  const described = describeAdapter(adapter);
+  if (options.hardwareOnly && described.software) {
+    throw new BackendUnavailableError('webgpu', `only a software adapter was found (${described.name})`);
+  }
   const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   require('@tensorflow/tfjs-backend-webgpu');
-  return activate('webgpu', 'webgpu');
+  return { ...(await activate('webgpu', 'webgpu')), adapter: described };
 }
 
 /** cpu: native TensorFlow when its library is installed, else WebAssembly. */
-async function cpu(): Promise<string> {
+async function cpu(): Promise<LoadedBackend> {
   try {
     return await tfjsNode();
   } catch {
@@ -133,7 +180,10 @@ async function cpu(): Promise<string> {
   }
 }
 
-/** Whether this machine shows a GPU device node; auto skips WebGPU without one (Dawn would only warn). */
+/**
+ * Whether this machine shows a GPU device node: a hardware adapter needs one, so auto skips WebGPU without
+ * one (a software adapter would be slower than wasm).
+ */
 export function hasGpuDevice(): boolean {
   if (process.platform !== 'linux') return true;
   if (existsSync('/dev/nvidia0')) return true;

@@ -1,6 +1,11 @@
 import type { Device } from '@ssd/config';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_LOADERS, BackendUnavailableError, hasGpuDevice } from './loaders';
+import {
+  BACKEND_LOADERS,
+  BackendUnavailableError,
+  type GpuAdapterDescription,
+  hasGpuDevice,
+} from './loaders';
 
 /** The backend that ended up running, and which MODEL.DEVICE choice loaded it. */
 export interface SelectedBackend {
@@ -8,14 +13,21 @@ export interface SelectedBackend {
   backend: string;
   /** The MODEL.DEVICE value that loaded it ('auto' resolves to one of the others). */
   device: Exclude<Device, 'auto'>;
+  /** The WebGPU adapter, when the backend is webgpu. */
+  adapter?: GpuAdapterDescription;
+}
+
+function onAdapter(adapter: GpuAdapterDescription | undefined): string {
+  return adapter ? ` on ${adapter.software ? 'software adapter' : 'GPU'} '${adapter.name}'` : '';
 }
 
 /** Order tried by `auto`: fastest first. */
 const AUTO_ORDER = ['cuda', 'webgpu', 'cpu'] as const;
 
 /**
- * Makes the backend MODEL.DEVICE names current. `auto` tries CUDA, WebGPU (when a GPU device
- * exists), native CPU, then WebAssembly, and logs which one it chose and why others were skipped.
+ * Makes the backend MODEL.DEVICE names current. `auto` tries CUDA, WebGPU (on a hardware adapter only),
+ * native CPU, then WebAssembly, and logs which one it chose (and the GPU adapter) and why others were
+ * skipped. An explicit `webgpu` takes a software adapter too.
  */
 export async function initBackend(
   device: Device,
@@ -24,9 +36,9 @@ export async function initBackend(
   // PROD silences tfjs's console advice ("install the node backend", re-registration notices).
   tf.env().set('PROD', true);
   if (device !== 'auto') {
-    const backend = await BACKEND_LOADERS[device]();
-    log(`Using backend '${tf.getBackend()}' (MODEL.DEVICE ${device}).`);
-    return { backend, device };
+    const { backend, adapter } = await BACKEND_LOADERS[device]();
+    log(`Using backend '${tf.getBackend()}' (MODEL.DEVICE ${device})${onAdapter(adapter)}.`);
+    return { backend, device, adapter };
   }
   const skipped: string[] = [];
   for (const candidate of AUTO_ORDER) {
@@ -35,10 +47,11 @@ export async function initBackend(
       continue;
     }
     try {
-      const backend = await BACKEND_LOADERS[candidate]();
+      const { backend, adapter } = await BACKEND_LOADERS[candidate]({ hardwareOnly: true });
       const why = skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : '';
-      log(`Using backend '${backend}' (MODEL.DEVICE auto → ${backendDevice(candidate, backend)})${why}.`);
-      return { backend, device: backendDevice(candidate, backend) };
+      const chosen = backendDevice(candidate, backend);
+      log(`Using backend '${backend}' (MODEL.DEVICE auto → ${chosen})${onAdapter(adapter)}${why}.`);
+      return { backend, device: chosen, adapter };
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
       skipped.push(`${candidate}: ${e.reason}`);
