@@ -1,0 +1,45 @@
+/**
+ * Whether this machine gives Dawn a WebGPU adapter (a GPU, or Mesa's software Vulkan driver in CI), probed
+ * once in a child process so that test files can choose `describe` or `describe.skip` when they load: a
+ * driver present or absent changes which tests run, never whether they pass.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const PROBE = `
+const path = require('node:path');
+const dir = path.dirname(require.resolve('webgpu/package.json'));
+const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+const dawn = require(path.join(dir, 'dist', process.platform + '-' + arch, 'dawn.node'));
+Object.assign(globalThis, dawn.globals);
+dawn.create([]).requestAdapter().then((a) => process.exit(a ? 0 : 1), () => process.exit(1));
+`;
+
+/** Dawn's Vulkan loader wants a runtime directory; give it one where the environment has none. */
+function ensureRuntimeDir(): void {
+  if (process.env.XDG_RUNTIME_DIR) return;
+  const dir = path.join(tmpdir(), `ssd-xdg-${process.getuid?.() ?? 0}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  process.env.XDG_RUNTIME_DIR = dir;
+}
+
+let probed: boolean | undefined;
+
+/** True when a WebGPU adapter is available here. */
+export function hasWebGpu(): boolean {
+  if (probed === undefined) {
+    ensureRuntimeDir();
+    const r = spawnSync(process.execPath, ['-e', PROBE], {
+      cwd: __dirname,
+      timeout: 60_000,
+      stdio: 'ignore',
+    });
+    probed = r.status === 0;
+  }
+  return probed;
+}
+
+/** `describe` where a WebGPU adapter exists, `describe.skip` elsewhere. */
+export const describeWebGpu: jest.Describe = hasWebGpu() ? describe : describe.skip;
