@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerTfjsGradients } from '../tfjs-gradients';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
+import { webGpuMeanOverLeadingAxes, webGpuSumOverLeadingAxes } from './leading-axes-sum';
 
 const WEBGPU = 'webgpu';
 
@@ -16,10 +17,28 @@ const WEBGPU_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
 };
 
 /**
- * Makes training fast on the webgpu backend: registers tfjs's gradients and our split-K filter-gradient
- * kernels, and selects webgpu's tiled matrix-product kernel for the input gradient of convolutions (its
- * default is a naive loop per input element); returns the kernel names registered. Idempotent. Call it
- * after loading @tensorflow/tfjs-backend-webgpu.
+ * webgpu kernels that training runs slowly for some inputs, keyed by kernel name: each factory wraps webgpu's
+ * own kernel, which keeps the other inputs.
+ */
+const WEBGPU_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
+  [tf.Sum]: webGpuSumOverLeadingAxes,
+  [tf.Mean]: webGpuMeanOverLeadingAxes,
+};
+
+/** The wrappers made from WEBGPU_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
+const wrappers = new WeakSet<KernelFunc>();
+
+function register(kernelName: string, kernelFunc: KernelFunc, own: tf.KernelConfig | undefined): void {
+  // Unregistering first replaces webgpu's own kernel without tfjs's "already registered" warning.
+  if (own) tf.unregisterKernel(kernelName, WEBGPU);
+  tf.registerKernel({ kernelName, backendName: WEBGPU, kernelFunc, setupFunc: own?.setupFunc });
+}
+
+/**
+ * Makes training fast on the webgpu backend: registers tfjs's gradients, our split-K filter-gradient kernels
+ * and column sums for reductions over leading axes (batch-norm), and selects webgpu's tiled matrix-product
+ * kernel for the input gradient of convolutions (its default is a naive loop per input element); returns the
+ * kernel names registered. Idempotent. Call it after loading @tensorflow/tfjs-backend-webgpu.
  */
 export function registerWebGpuGradientKernels(): string[] {
   if (tf.getKernel(tf.Conv2D, WEBGPU) == null) {
@@ -30,11 +49,17 @@ export function registerWebGpuGradientKernels(): string[] {
   registerTfjsGradients();
   for (const [kernelName, kernelFunc] of Object.entries(WEBGPU_GRADIENT_KERNELS)) {
     const current = tf.getKernel(kernelName, WEBGPU);
-    if (current?.kernelFunc === kernelFunc) continue;
-    // Unregistering first replaces webgpu's own kernel without tfjs's "already registered" warning.
-    if (current) tf.unregisterKernel(kernelName, WEBGPU);
-    tf.registerKernel({ kernelName, backendName: WEBGPU, kernelFunc });
+    if (current?.kernelFunc !== kernelFunc) register(kernelName, kernelFunc, current);
+  }
+  for (const [kernelName, wrap] of Object.entries(WEBGPU_FASTER_KERNELS)) {
+    const own = tf.getKernel(kernelName, WEBGPU);
+    if (own == null)
+      throw new Error(`registerWebGpuGradientKernels: webgpu has no ${kernelName} kernel to speed up`);
+    if (wrappers.has(own.kernelFunc)) continue;
+    const wrapper = wrap(own.kernelFunc);
+    wrappers.add(wrapper);
+    register(kernelName, wrapper, own);
   }
   tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false);
-  return Object.keys(WEBGPU_GRADIENT_KERNELS);
+  return [...Object.keys(WEBGPU_GRADIENT_KERNELS), ...Object.keys(WEBGPU_FASTER_KERNELS)];
 }
