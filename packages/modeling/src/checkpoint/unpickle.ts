@@ -30,6 +30,11 @@ export interface UnpickleOptions {
 }
 
 const MAX_PROTOCOL = 5;
+/**
+ * Widest LONG1/LONG4 integer accepted. A state_dict's integers (sizes, strides, counters) fit in 8
+ * bytes; extras may hold wider Python ints, but nothing needs thousands of digits.
+ */
+const MAX_LONG_BYTES = 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isStateful(value: unknown): value is PickleStateful {
@@ -47,8 +52,8 @@ function describe(value: unknown): string {
 /** Little-endian two's-complement integer → number when exact, else bigint (Python LONG1/LONG4). */
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
+  // Through one hex string, in time linear in the width (byte-wise BigInt shifts are quadratic).
+  let value = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
   if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
   const asNumber = Number(value);
   return Number.isSafeInteger(asNumber) ? asNumber : value;
@@ -149,6 +154,14 @@ class Unpickler {
     const height = this.marks.pop();
     if (height === undefined) this.fail('pickle MARK missing');
     return this.stack.splice(height);
+  }
+
+  /** A LONG1/LONG4 integer of `n` bytes; wider ones are refused before they are read. */
+  private long(n: number): number | bigint {
+    if (n > MAX_LONG_BYTES) {
+      this.fail(`pickle integer of ${n} bytes refused: at most ${MAX_LONG_BYTES} are read`);
+    }
+    return decodeLong(this.raw(n));
   }
 
   private memoGet(index: number): unknown {
@@ -256,10 +269,10 @@ class Unpickler {
         this.push(this.u16());
         return false;
       case OP.LONG1:
-        this.push(decodeLong(this.raw(this.u8())));
+        this.push(this.long(this.u8()));
         return false;
       case OP.LONG4:
-        this.push(decodeLong(this.raw(this.u32())));
+        this.push(this.long(this.u32()));
         return false;
       case OP.BINFLOAT:
         // The one big-endian field of the pickle format.
@@ -320,7 +333,9 @@ class Unpickler {
       }
       case OP.APPENDS: {
         const items = this.popMark();
-        this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPENDS').push(...items);
+        const list = this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPENDS');
+        // One by one: spreading a long run of items as arguments overflows the call stack.
+        for (const item of items) list.push(item);
         return false;
       }
       case OP.EMPTY_DICT:
