@@ -3,9 +3,33 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset, type DetectionDataset } from '@ssd/data';
 
+/** Throws unless the data set has MODEL.NUM_CLASSES classes (background included), naming both. */
+function checkNumClasses(cfg: SSDConfig, dataset: DetectionDataset, names: readonly string[]): void {
+  const classes = dataset.classNames.length;
+  if (classes === cfg.MODEL.NUM_CLASSES) return;
+  const list = dataset.classNames.slice(1, 11).join(', ') + (classes > 11 ? ', …' : '');
+  throw new Error(
+    `MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES} but data set '${names.join(', ')}' has ${classes} classes ` +
+      `(background and ${classes - 1}: ${list}); set MODEL.NUM_CLASSES ${classes}`,
+  );
+}
+
 /**
- * Checks what would otherwise fail mid-run, before any training: OUTPUT_DIR is writable, and the
- * training (and test) data sets exist and are not empty. Returns the training data set.
+ * Throws when not one image of the data set has an object to train on (no objects at all, or only
+ * difficult or crowd ones): every batch would have nothing to learn. Stops at the first object found.
+ */
+function checkHasObjects(dataset: DetectionDataset, names: readonly string[]): void {
+  for (let i = 0; i < dataset.length; i++) if (dataset.getTarget(i).labels.length > 0) return;
+  throw new Error(
+    `none of the ${dataset.length} images of the training data (${names.join(', ')}) has an object to learn from ` +
+      '(no objects, or only difficult or crowd ones); check its annotations',
+  );
+}
+
+/**
+ * Checks what would otherwise fail mid-run, before any training: OUTPUT_DIR is writable, the training
+ * (and test) data sets exist, have MODEL.NUM_CLASSES classes and are not empty, and the training data
+ * has at least one object. Returns the training data set.
  */
 export function preflight(cfg: SSDConfig): DetectionDataset {
   const out = cfg.OUTPUT_DIR;
@@ -25,9 +49,12 @@ export function preflight(cfg: SSDConfig): DetectionDataset {
       `the training data (${cfg.DATASETS.TRAIN.join(', ')}) has no images with usable annotations`,
     );
   }
+  checkNumClasses(cfg, train, cfg.DATASETS.TRAIN);
+  checkHasObjects(train, cfg.DATASETS.TRAIN);
   for (const name of cfg.DATASETS.TEST) {
-    if (buildDataset(cfg, [name], false).length === 0)
-      throw new Error(`test data set '${name}' has no images`);
+    const test = buildDataset(cfg, [name], false);
+    if (test.length === 0) throw new Error(`test data set '${name}' has no images`);
+    checkNumClasses(cfg, test, [name]);
   }
   return train;
 }

@@ -17,6 +17,7 @@ import {
   type TrainHook,
 } from './hooks';
 import { MetricsFile } from './metrics-file';
+import { withOutputLock } from './output-lock';
 import { preflight } from './preflight';
 import { loadModelStateRecords } from './state';
 
@@ -54,7 +55,8 @@ export class NonFiniteLossError extends Error {
     super(
       `loss is not finite at iteration ${iteration} (reg_loss ${losses.reg_loss}, cls_loss ${losses.cls_loss}); ` +
         `training stopped. ${lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : 'No checkpoint was saved.'} ` +
-        'Try a lower SOLVER.LR or more SOLVER.WARMUP_ITERS.',
+        "Check that batch's annotations (boxes of zero or negative size, labels out of range, images without objects); " +
+        'if they are sound, the model diverged: try a lower SOLVER.LR or more SOLVER.WARMUP_ITERS.',
     );
     this.name = 'NonFiniteLossError';
   }
@@ -62,10 +64,18 @@ export class NonFiniteLossError extends Error {
 
 /**
  * Trains the detector the config describes, iteration by iteration as the reference does, resuming
- * from OUTPUT_DIR's last checkpoint when there is one.
+ * from OUTPUT_DIR's last checkpoint when there is one. One run at a time per OUTPUT_DIR: it is locked.
  */
 export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const log = options.log ?? ((l: string) => console.log(l));
+  return withOutputLock(cfg.OUTPUT_DIR, log, () => trainLocked(cfg, options, log));
+}
+
+async function trainLocked(
+  cfg: SSDConfig,
+  options: TrainOptions,
+  log: (line: string) => void,
+): Promise<TrainResult> {
   const dataset = preflight(cfg);
   if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
   registerTfjsGradients();
