@@ -1,10 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildDetectionModel } from '@ssd/modeling';
 import type { ToyProject } from '@ssd-test/custom-backbone';
+import * as tf from '@tensorflow/tfjs-core';
 import {
+  Checkpointer,
+  initBackend,
   loadTrainingCheckpoint,
   MetricsFile,
+  modelStateRecords,
   NonFiniteLossError,
   preflight,
   saveTrainingCheckpoint,
@@ -96,6 +101,25 @@ describe('hostile resume checkpoints', () => {
     expect(() => loadTrainingCheckpoint(file)).toThrow(
       `${file}: not a valid checkpoint (header longer than the file`,
     );
+  });
+
+  it('a resume checkpoint whose optimizer state fits no parameter names the file and leaks no tensors', async () => {
+    const cfg = tinyConfig(data);
+    await initBackend('js', () => {});
+    const model = buildDetectionModel(cfg);
+    const records = await modelStateRecords(model);
+    model.dispose();
+    const momentumBuffers = { nope: { shape: [1], values: new Float32Array(1) } };
+    new Checkpointer(cfg.OUTPUT_DIR).save('model_000001', {
+      model: records,
+      optimizer: { lr: 0.01, momentumBuffers },
+      iteration: 1,
+    });
+    const before = tf.memory().numTensors;
+    await expect(train(cfg, { log: () => {}, progress: false, keepBackend: true })).rejects.toThrow(
+      `${path.join(cfg.OUTPUT_DIR, 'model_000001.safetensors')}: optimizer state has a momentum buffer for unknown parameter 'nope'`,
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('an emptied last_checkpoint is an error naming it and the newest checkpoint, not a silent restart', async () => {

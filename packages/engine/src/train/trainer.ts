@@ -5,7 +5,7 @@ import { buildDetectionModel, registerTfjsGradients, registerWasmGradientKernels
 import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
-import { Checkpointer, loadTrainingCheckpoint } from '../checkpoint/checkpointer';
+import { Checkpointer } from '../checkpoint/checkpointer';
 import type { ProgressOptions } from '../util/progress';
 import {
   CheckpointHook,
@@ -19,7 +19,7 @@ import {
 import { MetricsFile } from './metrics-file';
 import { withOutputLock } from './output-lock';
 import { preflight } from './preflight';
-import { loadModelStateRecords } from './state';
+import { type ResumePoint, resumeTraining } from './resume';
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -87,16 +87,16 @@ async function trainLocked(
   const checkpointer = new Checkpointer(cfg.OUTPUT_DIR);
   const metrics = new MetricsFile(path.join(cfg.OUTPUT_DIR, 'metrics.jsonl'));
 
-  let startIter = 0;
-  const resumedFrom = checkpointer.lastCheckpoint();
-  if (resumedFrom) {
-    const state = loadTrainingCheckpoint(resumedFrom);
-    loadModelStateRecords(model, state.model, resumedFrom);
-    if (state.optimizer) optimizer.loadState(state.optimizer);
-    if (state.scheduler) scheduler.loadState(state.scheduler);
-    startIter = state.iteration;
-    log(`Resuming from ${resumedFrom} at iteration ${startIter}`);
+  let resumed: ResumePoint;
+  try {
+    resumed = resumeTraining(checkpointer, model, optimizer, scheduler, log);
+  } catch (e) {
+    // A bad pointer or checkpoint must not leak the model's tensors in a long-lived process.
+    optimizer.dispose();
+    model.dispose();
+    throw e;
   }
+  const { startIter, resumedFrom } = resumed;
   metrics.resumeAt(startIter);
   const maxIter = cfg.SOLVER.MAX_ITER;
 
