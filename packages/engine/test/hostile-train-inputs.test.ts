@@ -12,6 +12,7 @@ import {
   modelStateRecords,
   NonFiniteLossError,
   preflight,
+  runEvaluation,
   saveTrainingCheckpoint,
   train,
   writeFileAtomic,
@@ -237,6 +238,20 @@ describe('hostile data sets for training', () => {
     const cfg = tinyConfig(data);
     cfg.DATASETS.CATALOG.toy_test!.CLASS_NAMES = ['circle', 'square'];
     expect(() => preflight(cfg)).toThrow("MODEL.NUM_CLASSES is 6 but data set 'toy_test' has 3 classes");
+  });
+
+  it('evaluation (ssd test) checks MODEL.NUM_CLASSES against each test data set before inference', async () => {
+    const cfg = tinyConfig(data);
+    cfg.DATASETS.CATALOG.toy_test!.CLASS_NAMES = ['circle', 'square'];
+    await initBackend('js', () => {});
+    const model = buildDetectionModel(cfg);
+    try {
+      await expect(runEvaluation(model, cfg, { log: () => {}, progress: false })).rejects.toThrow(
+        "MODEL.NUM_CLASSES is 6 but data set 'toy_test' has 3 classes (background and 2: circle, square); set MODEL.NUM_CLASSES 3",
+      );
+    } finally {
+      model.dispose();
+    }
   });
 
   it('refuses VOC training data in which every image is empty, naming it', () => {
