@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildStorageLoader } from './storage-loader';
+import { buildStorageLoader, type TensorLimit } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
 import { STATE_DICT_GLOBALS } from './torch-globals';
 import { unpickle } from './unpickle';
@@ -11,12 +11,6 @@ export interface TorchCheckpoint {
   stateDict: Map<string, TorchTensor>;
   /** Top-level entries other than `model`, as unpickled (dicts are Maps, tuples frozen arrays). */
   extras: Record<string, unknown>;
-}
-
-/** A cap on the bytes all tensor storages together may take, and why it is that, for the message. */
-export interface TensorLimit {
-  bytes: number;
-  reason: string;
 }
 
 /** Options of {@link readTorchCheckpoint}. */
@@ -85,6 +79,7 @@ function splitCheckpoint(root: unknown, source: string): TorchCheckpoint {
   throw new Error(`${source}: no 'model' state_dict and the root is not a state_dict (keys: ${keys})`);
 }
 
+/** The caller's tensor limit, or the file-size one when that is tighter (or none was given). */
 function tighterLimit(given: TensorLimit | undefined, fileBytes: number): TensorLimit {
   const fromFile = {
     bytes: MAX_INFLATION * fileBytes + 2 ** 20,

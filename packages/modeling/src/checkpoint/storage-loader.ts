@@ -1,8 +1,13 @@
 import { HOST_IS_LITTLE_ENDIAN } from './dtypes';
-import type { TensorLimit } from './read-checkpoint';
 import { CopyBudget, TorchStorage } from './tensor';
 import { StorageType } from './torch-globals';
 import type { ZipArchive } from './zip-archive';
+
+/** A cap on the bytes all tensor storages together may take, and why it is that, for the message. */
+export interface TensorLimit {
+  bytes: number;
+  reason: string;
+}
 
 /**
  * PyTorch's persistent_load for zip checkpoints: the id `('storage', torch.<X>Storage, key,
