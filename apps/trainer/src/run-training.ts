@@ -14,18 +14,24 @@ export interface TrainingRequest {
 
 /**
  * The training application: loads the config, trains (resuming from OUTPUT_DIR's last checkpoint), and
- * on Ctrl-C finishes the current iteration, saves a checkpoint and returns; a second Ctrl-C exits at once.
+ * on Ctrl-C (SIGINT) or SIGTERM (a job scheduler, `docker stop`, `kill`) finishes the current iteration,
+ * saves a checkpoint and returns; a second signal exits at once.
  */
 export async function runTraining(request: TrainingRequest): Promise<TrainResult> {
   const log = request.log ?? ((l: string) => console.log(l));
   const cfg = loadConfig(request.configFile, request.overrides ?? []);
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    log('Interrupted: saving a checkpoint after this iteration (Ctrl-C again to quit without saving)');
+  const onSignal = (signal: NodeJS.Signals) => {
+    // 128 + the signal's number, as a shell reports a process the signal ended.
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    log(
+      `${signal === 'SIGTERM' ? 'Terminated' : 'Interrupted'}: saving a checkpoint after this iteration ` +
+        '(Ctrl-C again to quit without saving)',
+    );
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const result = await train(structuredClone(cfg), {
       logStep: request.logStep,
@@ -41,6 +47,7 @@ export async function runTraining(request: TrainingRequest): Promise<TrainResult
     );
     return result;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -33,7 +33,13 @@ export function mergeFromFile(cfg: SSDConfig, file: string): SSDConfig {
       file,
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // The yaml library refuses alias bombs ("billion laughs") here, not as a parse error.
+    throw new ConfigError(`unusable YAML: ${(e as Error).message}`, undefined, file);
+  }
   if (data === null || data === undefined) return cfg;
   if (!isPlain(data))
     throw new ConfigError('the top level must be a mapping of config keys', undefined, file);
@@ -55,11 +61,14 @@ export function mergeFromList(cfg: SSDConfig, list: readonly string[]): SSDConfi
     const path = list[i]!.split('.');
     const nested: Plain = {};
     let node = nested;
+    // Defined, not assigned: a `__proto__` segment must become a key (and be refused), not a prototype.
+    const set = (target: Plain, k: string, value: unknown) =>
+      Object.defineProperty(target, k, { value, enumerable: true, writable: true, configurable: true });
     path.slice(0, -1).forEach((k) => {
-      node[k] = {};
+      set(node, k, {});
       node = node[k] as Plain;
     });
-    node[path[path.length - 1]!] = list[i + 1]!;
+    set(node, path[path.length - 1]!, list[i + 1]!);
     mergeInto(cfg as unknown as Plain, nested, [], { fromCommandLine: true });
   }
   return validate(cfg);
@@ -73,7 +82,8 @@ function mergeInto(target: Plain, source: Plain, path: string[], src: Source): v
       mergeCatalog(target[key] as Plain, value, src);
       continue;
     }
-    if (!(key in target)) {
+    // Own keys only: `constructor`, `toString` or `__proto__` must not reach Object.prototype.
+    if (!Object.hasOwn(target, key)) {
       const hint = closestKey(
         name,
         Object.keys(target).map((k) => [...path, k].join('.')),
@@ -104,6 +114,7 @@ function mergeCatalog(catalog: Plain, value: unknown, src: Source): void {
     );
   for (const [name, spec] of Object.entries(value)) {
     const key = `DATASETS.CATALOG.${name}`;
+    if (name === '__proto__') throw new ConfigError(`'${key}' is not a usable data set name`, key, src.file);
     const parsed = userDatasetSchema.safeParse(isPlain(spec) ? normaliseLiterals(spec) : spec);
     if (!parsed.success) throw issueError(parsed.error, key, src.file);
     catalog[name] = parsed.data;

@@ -8,13 +8,26 @@ export interface DecodedImage {
 }
 
 /**
+ * The most pixels an image may have: the reference's PIL refuses images over twice its
+ * MAX_IMAGE_PIXELS (a decompression bomb); decoding 179 Mpx already takes 0.5 GB as RGB.
+ */
+export const MAX_IMAGE_PIXELS = 2 * 89478485;
+
+/** The message for an image over {@link MAX_IMAGE_PIXELS}, with its size read from the header. */
+async function tooLarge(input: string | Uint8Array): Promise<string> {
+  const { width = 0, height = 0 } = await sharp(input).metadata();
+  return `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`;
+}
+
+/**
  * Decodes a JPEG, PNG or WebP file (or its bytes) to RGB: EXIF orientation is applied, grey, CMYK and
  * palette images become sRGB, alpha is dropped (as PIL's `convert('RGB')` does in the reference).
+ * Images over {@link MAX_IMAGE_PIXELS} are refused before they are decoded.
  */
 export async function decodeImage(input: string | Uint8Array, name?: string): Promise<DecodedImage> {
   const label = name ?? (typeof input === 'string' ? input : '<buffer>');
   try {
-    const { data, info } = await sharp(input, { failOn: 'error' })
+    const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .autoOrient()
       .toColourspace('srgb')
       .removeAlpha()
@@ -27,6 +40,8 @@ export async function decodeImage(input: string | Uint8Array, name?: string): Pr
       height: info.height,
     };
   } catch (err) {
-    throw new Error(`cannot decode image ${label}: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    const why = /exceeds pixel limit/.test(message) ? await tooLarge(input) : message;
+    throw new Error(`cannot decode image ${label}: ${why}`);
   }
 }

@@ -38,9 +38,18 @@ it('a run killed while writing a checkpoint resumes cleanly from the previous on
   expect(path.basename(pointed)).toBe('model_000003.safetensors');
   expect(loadTrainingCheckpoint(pointed).iteration).toBe(3);
 
-  const resumed = await train(tinyConfig(data, [], out), quiet);
+  const lines: string[] = [];
+  const resumed = await train(tinyConfig(data, [], out), { ...quiet, log: (l) => lines.push(l) });
   expect(resumed.resumedFrom).toBe(pointed);
   expect(resumed.finished).toBe(true);
+  // The killed run's lock and its full-size temporary file are cleaned up, and the log says so.
+  expect(lines).toContainEqual(expect.stringMatching(/^Removing the stale lock .*train\.lock \(pid \d+/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^Removed 1 unfinished write\(s\) of an earlier run: \.model_final\.safetensors\.\d+\.tmp$/,
+    ),
+  );
+  expect(readdirSync(out).filter((f) => f.endsWith('.tmp') || f === 'train.lock')).toEqual([]);
 
   const straight = tinyConfig(data);
   await train(straight, quiet);

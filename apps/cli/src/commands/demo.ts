@@ -1,9 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/data';
-import { Predictor } from '@ssd/engine';
+import { Predictor, writeFileAtomic } from '@ssd/engine';
 import { drawDetections, writeImageFile } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
@@ -60,7 +60,20 @@ export interface DemoOptions {
   dataset_type: string;
 }
 
-/** Runs the demo: detections drawn on every image of a folder, plus results.json. */
+/** The folder's real path (links resolved) when it exists, else its absolute path. */
+function realFolder(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/**
+ * Runs the demo: detections drawn on every image of a folder, plus results.json. An image that cannot
+ * be read is reported and skipped; after the rest are done (results.json written) the run fails
+ * naming every such image.
+ */
 export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
   const cfg = structuredClone(loadConfig(opts.configFile, overrides));
   let files: string[];
@@ -73,14 +86,28 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   }
   if (files.length === 0) throw new Error(`no JPEG or PNG images in ${opts.images_dir}`);
   const outputDir = opts.output_dir ?? path.join(opts.images_dir, 'result');
+  if (realFolder(outputDir) === realFolder(opts.images_dir)) {
+    throw new Error(
+      `--output_dir ${outputDir} is the --images_dir: the annotated images would overwrite the originals; choose another folder`,
+    );
+  }
   await mkdir(outputDir, { recursive: true });
 
   const predictor = await Predictor.load(cfg, opts.ckpt, CLASS_LISTS[opts.dataset_type]!);
   const results: ResultEntry[] = [];
+  const unreadable: string[] = [];
   try {
     const width = Math.max(4, String(files.length).length);
+    const n = (k: number) => String(k).padStart(width, '0');
     for (const [i, name] of files.entries()) {
-      const r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
+      let r: Awaited<ReturnType<Predictor['detectFile']>>;
+      try {
+        r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
+      } catch (e) {
+        console.error(`(${n(i + 1)}/${n(files.length)}) ${name}: skipped: ${(e as Error).message}`);
+        unreadable.push(name);
+        continue;
+      }
       const drawn = drawDetections(
         { data: r.image.data, width: r.width, height: r.height, channels: 3 },
         r.objects,
@@ -97,7 +124,6 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
           score: o.score,
         })),
       });
-      const n = (k: number) => String(k).padStart(width, '0');
       console.log(
         `(${n(i + 1)}/${n(files.length)}) ${name}: objects ${String(r.objects.length).padStart(2, '0')} | ` +
           `load ${String(Math.round(r.loadMs)).padStart(3, '0')}ms | inference ${String(Math.round(r.inferenceMs)).padStart(3, '0')}ms | ` +
@@ -107,6 +133,11 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   } finally {
     predictor.dispose();
   }
-  writeFileSync(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Annotated images and results.json are in ${outputDir}`);
+  if (unreadable.length > 0) {
+    throw new Error(
+      `${unreadable.length} of ${files.length} images in ${opts.images_dir} could not be read (see above): ${unreadable.join(', ')}`,
+    );
+  }
 }

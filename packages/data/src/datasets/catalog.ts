@@ -80,9 +80,12 @@ export function resolveDataset(
   cfg: CatalogConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): DatasetSource {
-  const user = cfg.DATASETS.CATALOG[name];
+  // Own keys only: a name such as `constructor` must not find Object.prototype's.
+  const own = <T>(record: Readonly<Record<string, T>>) =>
+    Object.hasOwn(record, name) ? record[name] : undefined;
+  const user = own(cfg.DATASETS.CATALOG);
   if (user) return fromUserSpec(name, user);
-  const entry = DATASET_CATALOG[name];
+  const entry = own(DATASET_CATALOG);
   if (!entry) {
     const known = [...Object.keys(cfg.DATASETS.CATALOG), ...Object.keys(DATASET_CATALOG)];
     throw new Error(

@@ -147,9 +147,12 @@ function isNode(value: unknown): value is XmlNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function readNumber(node: XmlNode, key: string, file: string, where: string): number {
   const raw = node[key];
-  const value = typeof raw === 'string' && raw !== '' ? Number(raw) : Number.NaN;
+  // Decimal only, as the reference's float() reads it: Number() would also take '0x10' or '0b1'.
+  const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value)) {
     throw new Error(
       `malformed annotation ${file}: field '${where}.${key}' is ${raw === undefined ? 'missing' : `'${String(raw)}'`}`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LRSchedulerState, SGDState } from '@ssd/solver';
 import { writeFileAtomic } from './atomic-write';
@@ -37,25 +37,42 @@ export function saveTrainingCheckpoint(file: string, state: TrainingState): void
 /** Reads a checkpoint written by `saveTrainingCheckpoint`; errors name the file. */
 export function loadTrainingCheckpoint(file: string): TrainingState {
   const { tensors, metadata } = readSafetensors(file);
+  const fail = (why: string): never => {
+    throw new Error(`${file}: not a valid training checkpoint (${why})`);
+  };
   if (metadata.format !== FORMAT) throw new Error(`${file}: not an ssd-ts training checkpoint`);
   const model = new Map<string, TensorRecord>();
   const momentumBuffers: SGDState['momentumBuffers'] = {};
   for (const [name, t] of tensors) {
     if (name.startsWith(MODEL)) model.set(name.slice(MODEL.length), t);
     else if (name.startsWith(MOMENTUM)) {
+      if (!(t.data instanceof Float32Array)) fail(`momentum buffer '${name}' is not float32`);
       momentumBuffers[name.slice(MOMENTUM.length)] = { shape: t.shape, values: t.data as Float32Array };
     }
   }
+  const iteration = Number(metadata.iteration);
+  if (!Number.isSafeInteger(iteration) || iteration < 0) fail(`iteration '${metadata.iteration}'`);
+  const lr = metadata.optimizer_lr === undefined ? undefined : Number(metadata.optimizer_lr);
+  if (lr !== undefined && !Number.isFinite(lr)) fail(`optimizer_lr '${metadata.optimizer_lr}'`);
   return {
     model,
-    optimizer:
-      metadata.optimizer_lr !== undefined
-        ? { lr: Number(metadata.optimizer_lr), momentumBuffers }
-        : undefined,
-    scheduler: metadata.scheduler ? (JSON.parse(metadata.scheduler) as LRSchedulerState) : undefined,
-    iteration: Number(metadata.iteration),
+    optimizer: lr !== undefined ? { lr, momentumBuffers } : undefined,
+    scheduler: metadata.scheduler === undefined ? undefined : parseScheduler(metadata.scheduler, fail),
+    iteration,
     config: metadata.config,
   };
+}
+
+function parseScheduler(text: string, fail: (why: string) => never): LRSchedulerState {
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    return fail('scheduler state is not JSON');
+  }
+  const epoch = (state as Partial<LRSchedulerState> | null)?.lastEpoch;
+  if (!Number.isSafeInteger(epoch)) fail(`scheduler state ${text.slice(0, 80)}`);
+  return state as LRSchedulerState;
 }
 
 /** Saves checkpoints in OUTPUT_DIR and keeps the `last_checkpoint` pointer, as the reference does. */
@@ -79,7 +96,16 @@ export class Checkpointer {
     const pointer = path.join(this.outputDir, Checkpointer.POINTER);
     if (!existsSync(pointer)) return undefined;
     const target = readFileSync(pointer, 'utf8').trim();
-    if (!target) return undefined;
+    if (!target) {
+      // Starting afresh here would overwrite the run's metrics: the user must say what they want.
+      const saved = readdirSync(this.outputDir)
+        .filter((f) => f.endsWith('.safetensors'))
+        .sort();
+      throw new Error(
+        `${pointer} is empty: write into it the checkpoint to resume from` +
+          `${saved.length ? ` (the newest is ${saved[saved.length - 1]})` : ''}, or delete it to start afresh`,
+      );
+    }
     const file = path.resolve(this.outputDir, target);
     if (!existsSync(file)) {
       throw new Error(

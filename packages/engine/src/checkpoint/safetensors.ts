@@ -57,35 +57,50 @@ export function readSafetensors(file: string): SafetensorsContent {
   if (buf.byteLength < 8) fail('file too short');
   const headerLength = Number(buf.readBigUInt64LE(0));
   if (8 + headerLength > buf.byteLength) fail('header longer than the file; is it truncated?');
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
     header = JSON.parse(buf.subarray(8, 8 + headerLength).toString('utf8'));
   } catch {
     return fail('header is not JSON');
   }
+  if (!isRecord(header)) return fail('header is not a JSON object');
   const dataStart = 8 + headerLength;
   const tensors = new Map<string, TensorRecord>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
+      if (!isRecord(entry) || !Object.values(entry).every((v) => typeof v === 'string'))
+        fail('metadata is not a map of strings');
       metadata = entry as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets } = entry as {
-      dtype: string;
-      shape: number[];
-      data_offsets: [number, number];
-    };
-    const type = FROM_DTYPE[dtype] ?? fail(`tensor '${name}' has unsupported dtype ${dtype}`);
-    const [begin, end] = data_offsets;
+    if (!isRecord(entry)) return fail(`tensor '${name}' has no description`);
+    const { dtype, shape, data_offsets } = entry;
+    const type =
+      (typeof dtype === 'string' && FROM_DTYPE[dtype]) ||
+      fail(`tensor '${name}' has unsupported dtype ${String(dtype)}`);
+    if (!isIndexList(shape)) return fail(`tensor '${name}' has a bad shape ${JSON.stringify(shape)}`);
+    if (!isIndexList(data_offsets) || data_offsets.length !== 2 || data_offsets[0]! > data_offsets[1]!)
+      return fail(`tensor '${name}' has bad data_offsets ${JSON.stringify(data_offsets)}`);
+    const [begin, end] = data_offsets as [number, number];
     if (dataStart + end > buf.byteLength)
       fail(`tensor '${name}' runs past the end of the file; is it truncated?`);
+    // Checked before anything is allocated: the shape must fit the bytes it claims.
+    if (end - begin !== shape.reduce((a, b) => a * b, 1) * 4)
+      fail(`tensor '${name}' size does not match its shape`);
     // Copy: the file buffer's offset need not be aligned for a typed-array view.
     const bytes = new Uint8Array(buf.subarray(dataStart + begin, dataStart + end));
     const data = type === 'float32' ? new Float32Array(bytes.buffer) : new Int32Array(bytes.buffer);
-    if (data.length !== shape.reduce((a, b) => a * b, 1))
-      fail(`tensor '${name}' size does not match its shape`);
     tensors.set(name, { shape, dtype: type, data });
   }
   return { tensors, metadata };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A list of non-negative safe integers (a shape, or offsets). */
+function isIndexList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v) && v >= 0);
 }

@@ -1,6 +1,22 @@
-import { readTorchCheckpoint, type SSDDetector } from '@ssd/modeling';
+import { readTorchCheckpoint, type SSDDetector, type TensorLimit } from '@ssd/modeling';
 import { loadModelStateRecords } from '../train/state';
 import { loadTrainingCheckpoint } from './checkpointer';
+
+/**
+ * A `.pth` may hold the model and, say, its optimizer's buffers; this many times the model's own
+ * size (plus 1 MiB) is more than any checkpoint for it needs.
+ */
+const MAX_CHECKPOINT_MODELS = 4;
+
+/** The most bytes a `.pth`'s tensors may take to be loaded into `model`. */
+function tensorLimitFor(model: SSDDetector): TensorLimit {
+  let bytes = 0;
+  for (const v of model.stateDict().values()) bytes += v.size * 4;
+  return {
+    bytes: MAX_CHECKPOINT_MODELS * bytes + 2 ** 20,
+    reason: `${MAX_CHECKPOINT_MODELS}× this model's ${(bytes / 2 ** 20).toFixed(1)} MiB; is the checkpoint for another model?`,
+  };
+}
 
 /**
  * Loads weights into the model from our checkpoint (`.safetensors`) or a reference PyTorch checkpoint
@@ -8,7 +24,10 @@ import { loadTrainingCheckpoint } from './checkpointer';
  */
 export function loadWeights(model: SSDDetector, file: string): void {
   if (/\.(pth|pt)$/i.test(file)) {
-    model.loadTorchStateDict(readTorchCheckpoint(file).stateDict, file);
+    model.loadTorchStateDict(
+      readTorchCheckpoint(file, { tensorLimit: tensorLimitFor(model) }).stateDict,
+      file,
+    );
   } else {
     loadModelStateRecords(model, loadTrainingCheckpoint(file).model, file);
   }

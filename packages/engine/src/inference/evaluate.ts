@@ -3,6 +3,7 @@ import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
 import type { EvaluationResult } from '@ssd/eval';
 import type { SSDDetector } from '@ssd/modeling';
+import { checkNumClasses } from '../util/dataset-checks';
 import type { ProgressOptions } from '../util/progress';
 import { evaluateDataset, inference } from './inference';
 
@@ -29,6 +30,7 @@ export async function runEvaluation(
   const results: Record<string, EvaluationResult> = {};
   for (const name of cfg.DATASETS.TEST) {
     const dataset = buildDataset(cfg, [name], false);
+    checkNumClasses(cfg, dataset, [name]);
     log(`Evaluating ${name} (${dataset.length} images)`);
     const start = performance.now();
     const predictions = await inference(model, cfg, dataset, {

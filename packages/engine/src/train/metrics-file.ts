@@ -31,6 +31,10 @@ export class MetricsFile {
 
   /** Appends one record. */
   append(record: MetricsRecord): void {
-    appendFileSync(this.file, `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.file, `${JSON.stringify(record)}\n`);
+    } catch (e) {
+      throw new Error(`cannot append to ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
   }
 }

@@ -2,10 +2,12 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset, type DetectionDataset } from '@ssd/data';
+import { checkHasObjects, checkNumClasses } from '../util/dataset-checks';
 
 /**
- * Checks what would otherwise fail mid-run, before any training: OUTPUT_DIR is writable, and the
- * training (and test) data sets exist and are not empty. Returns the training data set.
+ * Checks what would otherwise fail mid-run, before any training: OUTPUT_DIR is writable, the training
+ * (and test) data sets exist, have MODEL.NUM_CLASSES classes and are not empty, and the training data
+ * has at least one object. Returns the training data set.
  */
 export function preflight(cfg: SSDConfig): DetectionDataset {
   const out = cfg.OUTPUT_DIR;
@@ -25,9 +27,12 @@ export function preflight(cfg: SSDConfig): DetectionDataset {
       `the training data (${cfg.DATASETS.TRAIN.join(', ')}) has no images with usable annotations`,
     );
   }
+  checkNumClasses(cfg, train, cfg.DATASETS.TRAIN);
+  checkHasObjects(train, cfg.DATASETS.TRAIN);
   for (const name of cfg.DATASETS.TEST) {
-    if (buildDataset(cfg, [name], false).length === 0)
-      throw new Error(`test data set '${name}' has no images`);
+    const test = buildDataset(cfg, [name], false);
+    if (test.length === 0) throw new Error(`test data set '${name}' has no images`);
+    checkNumClasses(cfg, test, [name]);
   }
   return train;
 }

@@ -10,7 +10,7 @@ import {
 import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
-import { Checkpointer, loadTrainingCheckpoint } from '../checkpoint/checkpointer';
+import { Checkpointer } from '../checkpoint/checkpointer';
 import type { ProgressOptions } from '../util/progress';
 import {
   CheckpointHook,
@@ -22,8 +22,9 @@ import {
   type TrainHook,
 } from './hooks';
 import { MetricsFile } from './metrics-file';
+import { withOutputLock } from './output-lock';
 import { preflight } from './preflight';
-import { loadModelStateRecords } from './state';
+import { type ResumePoint, resumeTraining } from './resume';
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -59,7 +60,8 @@ export class NonFiniteLossError extends Error {
     super(
       `loss is not finite at iteration ${iteration} (reg_loss ${losses.reg_loss}, cls_loss ${losses.cls_loss}); ` +
         `training stopped. ${lastCheckpoint ? `The last good checkpoint is ${lastCheckpoint}.` : 'No checkpoint was saved.'} ` +
-        'Try a lower SOLVER.LR or more SOLVER.WARMUP_ITERS.',
+        "Check that batch's annotations (boxes of zero or negative size, labels out of range, images without objects); " +
+        'if they are sound, the model diverged: try a lower SOLVER.LR or more SOLVER.WARMUP_ITERS.',
     );
     this.name = 'NonFiniteLossError';
   }
@@ -67,10 +69,18 @@ export class NonFiniteLossError extends Error {
 
 /**
  * Trains the detector the config describes, iteration by iteration as the reference does, resuming
- * from OUTPUT_DIR's last checkpoint when there is one.
+ * from OUTPUT_DIR's last checkpoint when there is one. One run at a time per OUTPUT_DIR: it is locked.
  */
 export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const log = options.log ?? ((l: string) => console.log(l));
+  return withOutputLock(cfg.OUTPUT_DIR, log, () => trainLocked(cfg, options, log));
+}
+
+async function trainLocked(
+  cfg: SSDConfig,
+  options: TrainOptions,
+  log: (line: string) => void,
+): Promise<TrainResult> {
   const dataset = preflight(cfg);
   if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
   registerTfjsGradients();
@@ -83,16 +93,16 @@ export async function train(cfg: SSDConfig, options: TrainOptions = {}): Promise
   const checkpointer = new Checkpointer(cfg.OUTPUT_DIR);
   const metrics = new MetricsFile(path.join(cfg.OUTPUT_DIR, 'metrics.jsonl'));
 
-  let startIter = 0;
-  const resumedFrom = checkpointer.lastCheckpoint();
-  if (resumedFrom) {
-    const state = loadTrainingCheckpoint(resumedFrom);
-    loadModelStateRecords(model, state.model, resumedFrom);
-    if (state.optimizer) optimizer.loadState(state.optimizer);
-    if (state.scheduler) scheduler.loadState(state.scheduler);
-    startIter = state.iteration;
-    log(`Resuming from ${resumedFrom} at iteration ${startIter}`);
+  let resumed: ResumePoint;
+  try {
+    resumed = resumeTraining(checkpointer, model, optimizer, scheduler, log);
+  } catch (e) {
+    // A bad pointer or checkpoint must not leak the model's tensors in a long-lived process.
+    optimizer.dispose();
+    model.dispose();
+    throw e;
   }
+  const { startIter, resumedFrom } = resumed;
   metrics.resumeAt(startIter);
   const maxIter = cfg.SOLVER.MAX_ITER;
 

@@ -1,17 +1,29 @@
 import { HOST_IS_LITTLE_ENDIAN } from './dtypes';
-import { TorchStorage } from './tensor';
+import { CopyBudget, TorchStorage } from './tensor';
 import { StorageType } from './torch-globals';
+import type { ZipArchive } from './zip-archive';
+
+/** A cap on the bytes all tensor storages together may take, and why it is that, for the message. */
+export interface TensorLimit {
+  bytes: number;
+  reason: string;
+}
 
 /**
  * PyTorch's persistent_load for zip checkpoints: the id `('storage', torch.<X>Storage, key,
- * location, numel)` names the entry `<prefix>/data/<key>`, decoded once per key and dtype.
- * The location (cpu, cuda:0...) is ignored: everything loads into host memory.
+ * location, numel)` names the entry `<prefix>/data/<key>`, read and decoded once. The location
+ * (cpu, cuda:0...) is ignored: everything loads into host memory. An entry must hold exactly the
+ * bytes its element count needs, may be read as one dtype only, and all storages together may not
+ * exceed `limit`: that is checked before an entry is inflated, so memory stays bounded.
  */
 export function buildStorageLoader(
-  entries: ReadonlyMap<string, Uint8Array>,
+  archive: ZipArchive,
   prefix: string,
+  limit: TensorLimit,
 ): (pid: unknown) => TorchStorage {
-  const cache = new Map<string, TorchStorage>();
+  const loaded = new Map<string, TorchStorage>();
+  const budget = new CopyBudget();
+  let totalBytes = 0;
   return (pid) => {
     if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') {
       throw new Error('not supported: persistent id other than a storage reference');
@@ -27,19 +39,31 @@ export function buildStorageLoader(
     }
     const { spec } = type;
     const name = `${prefix}/data/${key}`;
-    const cached = cache.get(`${name}:${spec.dtype}`);
-    if (cached) return cached;
-    if (!HOST_IS_LITTLE_ENDIAN) throw new Error('not supported: reading checkpoints on a big-endian host');
-    const bytes = entries.get(name);
-    if (!bytes) throw new Error(`storage entry '${name}' is missing from the zip`);
-    const byteLength = numel * spec.itemSize;
-    if (bytes.length < byteLength) {
-      throw new Error(`storage entry '${name}' holds ${bytes.length} bytes, ${byteLength} expected`);
+    const cached = loaded.get(name);
+    if (cached) {
+      if (cached.dtype !== spec.dtype) {
+        throw new Error(`storage entry '${name}' is read as both ${cached.dtype} and ${spec.dtype}`);
+      }
+      return cached;
     }
+    if (!HOST_IS_LITTLE_ENDIAN) throw new Error('not supported: reading checkpoints on a big-endian host');
+    const size = archive.sizeOf(name);
+    if (size === undefined) throw new Error(`storage entry '${name}' is missing from the zip`);
+    const byteLength = numel * spec.itemSize;
+    if (size !== byteLength) {
+      throw new Error(`storage entry '${name}' holds ${size} bytes, ${byteLength} expected`);
+    }
+    totalBytes += byteLength;
+    if (totalBytes > limit.bytes) {
+      throw new Error(
+        `storage entry '${name}' brings the tensors to ${totalBytes} bytes, more than the ${limit.bytes} allowed (${limit.reason})`,
+      );
+    }
+    const bytes = archive.read(name, byteLength);
     // Typed-array views need an item-aligned offset; copy when the zip entry is not aligned.
     const aligned = bytes.byteOffset % spec.itemSize === 0 ? bytes : bytes.slice();
-    const storage = new TorchStorage(name, spec.dtype, spec.decode(aligned, numel));
-    cache.set(`${name}:${spec.dtype}`, storage);
+    const storage = new TorchStorage(name, spec.dtype, spec.decode(aligned, numel), budget);
+    loaded.set(name, storage);
     return storage;
   };
 }

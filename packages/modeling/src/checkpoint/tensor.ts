@@ -7,6 +7,18 @@ export interface TorchTensor {
   data: TorchTensorData;
 }
 
+/**
+ * How many elements the tensors of one checkpoint copy, against how many its storages hold. A
+ * state_dict's tensors are disjoint views of their storages (a few repeat one, for tied weights), so
+ * copies beyond {@link CopyBudget.FACTOR} times the storages come from stride-0 expansions or
+ * overlapping views made to exhaust memory.
+ */
+export class CopyBudget {
+  static readonly FACTOR = 4;
+  storageElements = 0;
+  copiedElements = 0;
+}
+
 /** A decoded storage: the flat element buffer that one or more tensors view. */
 export class TorchStorage {
   constructor(
@@ -14,7 +26,11 @@ export class TorchStorage {
     readonly name: string,
     readonly dtype: TorchDType,
     readonly data: TorchTensorData,
-  ) {}
+    /** The budget of the checkpoint this storage belongs to; it counts the storage's elements. */
+    readonly budget = new CopyBudget(),
+  ) {
+    budget.storageElements += data.length;
+  }
 }
 
 /** Element-wise access shared by all typed arrays (bigint for BigInt64Array). */
@@ -75,7 +91,8 @@ function gatherStrided(
 
 /**
  * Builds a tensor viewing `storage` at `offset` with `size` and `stride` (PyTorch's
- * `_rebuild_tensor_v2` arguments), as an independent row-major copy.
+ * `_rebuild_tensor_v2` arguments), as an independent row-major copy. Copies beyond the storage's
+ * {@link CopyBudget} are refused before anything is allocated.
  */
 export function tensorFromStorage(
   storage: TorchStorage,
@@ -91,25 +108,41 @@ export function tensorFromStorage(
   }
   const start = offset as number;
   const count = numElements(size);
+  const held = storage.data.length;
   if (count > 0) {
     const last = start + size.reduce((sum, n, d) => sum + (n - 1) * stride[d], 0);
-    if (last >= storage.data.length) {
+    if (last >= held) {
       throw new Error(
-        `tensor over storage '${storage.name}' reaches element ${last} but the storage holds ${storage.data.length}`,
+        `tensor over storage '${storage.name}' reaches element ${last} but the storage holds ${held}`,
       );
     }
   }
-  const shape = [...size];
+  const { budget } = storage;
+  budget.copiedElements += count;
+  if (budget.copiedElements > CopyBudget.FACTOR * budget.storageElements) {
+    throw new Error(
+      count > held
+        ? `tensor over storage '${storage.name}' has ${count} elements but the storage holds ${held}: a stride-0 view this large is refused`
+        : `tensor over storage '${storage.name}' refused: the tensors so far copy ${budget.copiedElements} elements, more than ${CopyBudget.FACTOR}× their storages' ${budget.storageElements} (overlapping views)`,
+    );
+  }
   const isContiguous = contiguousStrides(size).every((s, d) => s === stride[d] || size[d] === 1);
   let data: TorchTensorData;
   if (isContiguous) {
     data = storage.data.slice(start, start + count);
   } else {
-    // A fresh array of the storage's own kind; zero strides may make it longer than the storage.
     data = new (storage.data.constructor as new (length: number) => TorchTensorData)(count);
-    gatherStrided(storage.data, data, start, size, stride);
+    // Dimensions of size 1 do not move the index; dropping them keeps the walk linear in `count`.
+    const dims = size.map((n, d) => [n, stride[d]!] as const).filter(([n]) => n !== 1);
+    gatherStrided(
+      storage.data,
+      data,
+      start,
+      dims.map(([n]) => n),
+      dims.map(([, s]) => s),
+    );
   }
-  return { shape, dtype: storage.dtype, data };
+  return { shape: [...size], dtype: storage.dtype, data };
 }
 
 /**

@@ -30,6 +30,17 @@ export interface UnpickleOptions {
 }
 
 const MAX_PROTOCOL = 5;
+/**
+ * Most objects (containers, bytes, call results) a pickle may make. A one-byte opcode such as `}`
+ * makes a ~200-byte object, so this, not the pickle's size, bounds its memory (~200 MB); a state_dict
+ * makes about six per tensor.
+ */
+const MAX_OBJECTS = 2 ** 20;
+/**
+ * Widest LONG1/LONG4 integer accepted. A state_dict's integers (sizes, strides, counters) fit in 8
+ * bytes; extras may hold wider Python ints, but nothing needs thousands of digits.
+ */
+const MAX_LONG_BYTES = 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isStateful(value: unknown): value is PickleStateful {
@@ -47,8 +58,8 @@ function describe(value: unknown): string {
 /** Little-endian two's-complement integer → number when exact, else bigint (Python LONG1/LONG4). */
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
+  // Through one hex string, in time linear in the width (byte-wise BigInt shifts are quadratic).
+  let value = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
   if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
   const asNumber = Number(value);
   return Number.isSafeInteger(asNumber) ? asNumber : value;
@@ -68,6 +79,8 @@ class Unpickler {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, unknown>();
   private readonly source: string;
+  /** Objects made so far (see MAX_OBJECTS). */
+  private objects = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -132,6 +145,14 @@ class Unpickler {
     this.stack.push(value);
   }
 
+  /** Pushes a newly made object (container, bytes, call result), counting it against the budget. */
+  private pushNew(value: unknown): void {
+    if (++this.objects > MAX_OBJECTS) {
+      this.fail(`pickle makes more than ${MAX_OBJECTS} objects; a state_dict needs a few per tensor`);
+    }
+    this.stack.push(value);
+  }
+
   private pop(): unknown {
     const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
     if (this.stack.length <= floor) this.fail('pickle stack underflow');
@@ -149,6 +170,14 @@ class Unpickler {
     const height = this.marks.pop();
     if (height === undefined) this.fail('pickle MARK missing');
     return this.stack.splice(height);
+  }
+
+  /** A LONG1/LONG4 integer of `n` bytes; wider ones are refused before they are read. */
+  private long(n: number): number | bigint {
+    if (n > MAX_LONG_BYTES) {
+      this.fail(`pickle integer of ${n} bytes refused: at most ${MAX_LONG_BYTES} are read`);
+    }
+    return decodeLong(this.raw(n));
   }
 
   private memoGet(index: number): unknown {
@@ -180,7 +209,7 @@ class Unpickler {
     if (!(callable instanceof PickleCallable)) this.fail(`pickle REDUCE calls a ${describe(callable)}`);
     if (!Array.isArray(args)) this.fail(`pickle REDUCE of '${callable.qualifiedName}' has no argument tuple`);
     try {
-      this.push(callable.call(args));
+      this.pushNew(callable.call(args));
     } catch (error) {
       this.fail(`${callable.qualifiedName}: ${(error as Error).message}`);
     }
@@ -256,10 +285,10 @@ class Unpickler {
         this.push(this.u16());
         return false;
       case OP.LONG1:
-        this.push(decodeLong(this.raw(this.u8())));
+        this.push(this.long(this.u8()));
         return false;
       case OP.LONG4:
-        this.push(decodeLong(this.raw(this.u32())));
+        this.push(this.long(this.u32()));
         return false;
       case OP.BINFLOAT:
         // The one big-endian field of the pickle format.
@@ -275,43 +304,43 @@ class Unpickler {
         this.push(this.text(this.u64()));
         return false;
       case OP.SHORT_BINBYTES:
-        this.push(this.raw(this.u8()).slice());
+        this.pushNew(this.raw(this.u8()).slice());
         return false;
       case OP.BINBYTES:
-        this.push(this.raw(this.u32()).slice());
+        this.pushNew(this.raw(this.u32()).slice());
         return false;
       case OP.BINBYTES8:
-        this.push(this.raw(this.u64()).slice());
+        this.pushNew(this.raw(this.u64()).slice());
         return false;
       case OP.EMPTY_TUPLE:
-        this.push(Object.freeze([]));
+        this.pushNew(Object.freeze([]));
         return false;
       case OP.TUPLE:
-        this.push(Object.freeze(this.popMark()));
+        this.pushNew(Object.freeze(this.popMark()));
         return false;
       case OP.TUPLE1: {
         const a = this.pop();
-        this.push(Object.freeze([a]));
+        this.pushNew(Object.freeze([a]));
         return false;
       }
       case OP.TUPLE2: {
         const b = this.pop();
         const a = this.pop();
-        this.push(Object.freeze([a, b]));
+        this.pushNew(Object.freeze([a, b]));
         return false;
       }
       case OP.TUPLE3: {
         const c = this.pop();
         const b = this.pop();
         const a = this.pop();
-        this.push(Object.freeze([a, b, c]));
+        this.pushNew(Object.freeze([a, b, c]));
         return false;
       }
       case OP.EMPTY_LIST:
-        this.push([]);
+        this.pushNew([]);
         return false;
       case OP.LIST:
-        this.push(this.popMark());
+        this.pushNew(this.popMark());
         return false;
       case OP.APPEND: {
         const item = this.pop();
@@ -320,15 +349,17 @@ class Unpickler {
       }
       case OP.APPENDS: {
         const items = this.popMark();
-        this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPENDS').push(...items);
+        const list = this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPENDS');
+        // One by one: spreading a long run of items as arguments overflows the call stack.
+        for (const item of items) list.push(item);
         return false;
       }
       case OP.EMPTY_DICT:
-        this.push(new Map());
+        this.pushNew(new Map());
         return false;
       case OP.DICT: {
         const items = this.popMark();
-        this.push(new Map());
+        this.pushNew(new Map());
         this.setItems(items, 'DICT');
         return false;
       }
@@ -342,10 +373,10 @@ class Unpickler {
         this.setItems(this.popMark(), 'SETITEMS');
         return false;
       case OP.EMPTY_SET:
-        this.push(new Set());
+        this.pushNew(new Set());
         return false;
       case OP.FROZENSET:
-        this.push(new Set(this.popMark()));
+        this.pushNew(new Set(this.popMark()));
         return false;
       case OP.ADDITEMS: {
         const items = this.popMark();

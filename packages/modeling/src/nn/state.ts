@@ -139,10 +139,16 @@ export class StateStore {
    */
   loadTorch(tensors: ReadonlyMap<string, TorchTensorLike>, source = 'PyTorch state dict'): void {
     this.checkKeys(tensors, source, (e, t) => (sameShape(e.torchShape, t.shape) ? null : e.torchShape));
-    const converted = this.entries().map((e) => {
-      const dtype = e.variable.dtype === 'int32' ? 'int32' : 'float32';
-      return tensorFromTorch(e.name, tensors.get(e.name)!, e.layout, e.variable.shape, dtype);
-    });
+    const converted: tf.Tensor[] = [];
+    try {
+      for (const e of this.entries()) {
+        const dtype = e.variable.dtype === 'int32' ? 'int32' : 'float32';
+        converted.push(tensorFromTorch(e.name, tensors.get(e.name)!, e.layout, e.variable.shape, dtype));
+      }
+    } catch (error) {
+      tf.dispose(converted);
+      throw new Error(`${source}: ${(error as Error).message}`);
+    }
     this.entries().forEach((e, i) => {
       e.variable.assign(converted[i]);
       converted[i].dispose();
