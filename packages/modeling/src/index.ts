@@ -71,6 +71,7 @@ export { hardNegativeMining } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
+export { loadPretrainedBackbone, type PretrainedLoad, type PretrainedSource } from './pretrained';
 export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
 export { batchedNms, nms } from './postprocess/nms';
 export {
@@ -92,5 +93,6 @@ export {
   buildDetectionModel,
   type DetectorFactory,
   META_ARCHITECTURES,
+  PRETRAINED_SOURCES,
   Registry,
 } from './registry';
