@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { looksLikeLegacyTorchFile, readLegacyTorchFile } from './legacy-format';
 import { buildStorageLoader } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
 import { STATE_DICT_GLOBALS } from './torch-globals';
@@ -56,12 +57,16 @@ function splitCheckpoint(root: unknown, source: string): TorchCheckpoint {
 }
 
 /**
- * Reads a `torch.save` zip checkpoint (a path or its bytes) without running any Python-side code:
- * only the globals a state_dict needs are allowed, anything else is refused by name.
+ * Reads a `torch.save` checkpoint (a path or its bytes; the zip format, or the legacy one of PyTorch < 1.6)
+ * without running any Python-side code: only the globals a state_dict needs are allowed, anything else is
+ * refused by name.
  */
 export function readTorchCheckpoint(source: string | Uint8Array): TorchCheckpoint {
   const name = typeof source === 'string' ? source : '<checkpoint bytes>';
   const bytes = typeof source === 'string' ? readFileSync(source) : source;
+  if (looksLikeLegacyTorchFile(bytes)) {
+    return splitCheckpoint(readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS), name);
+  }
   const entries = readZipEntries(bytes, name);
   const prefix = findArchivePrefix(entries, name);
   checkByteOrder(entries, prefix, name);

@@ -35,6 +35,14 @@ function rebuildTensorV2(args: readonly unknown[]): unknown {
   return tensorFromStorage(storage, offset, size, stride);
 }
 
+/** torch._utils._rebuild_tensor(storage, offset, size, stride): PyTorch < 0.4 (legacy-format files). */
+function rebuildTensor(args: readonly unknown[]): unknown {
+  if (args.length !== 4) throw new Error(`expected 4 arguments, got ${args.length}`);
+  const [storage, offset, size, stride] = args;
+  if (!(storage instanceof TorchStorage)) throw new Error('first argument is not a storage');
+  return tensorFromStorage(storage, offset, size, stride);
+}
+
 /** torch._utils._rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its tensor here. */
 function rebuildParameter(args: readonly unknown[]): unknown {
   if (args.length !== 3 || !isTorchTensor(args[0]))
@@ -49,6 +57,7 @@ function rebuildParameter(args: readonly unknown[]): unknown {
 export const STATE_DICT_GLOBALS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['collections.OrderedDict', new PickleCallable('collections.OrderedDict', buildOrderedDict)],
   ['torch._utils._rebuild_tensor_v2', new PickleCallable('torch._utils._rebuild_tensor_v2', rebuildTensorV2)],
+  ['torch._utils._rebuild_tensor', new PickleCallable('torch._utils._rebuild_tensor', rebuildTensor)],
   [
     'torch._utils._rebuild_parameter',
     new PickleCallable('torch._utils._rebuild_parameter', rebuildParameter),
