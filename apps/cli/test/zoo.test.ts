@@ -14,7 +14,10 @@ const CKPT = readFileSync(path.join(REFERENCE, 'mobilenet_v2_ssd320_random.pth')
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
 
 /** Runs the CLI without blocking this process (the test's HTTP server must keep answering). */
-function ssd(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function ssd(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
@@ -68,10 +71,14 @@ describe('the reference model zoo by name', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const cached = path.join(cache, 'mobilenet_v2_ssd320_voc0712_v2.pth');
-    expect(run.stdout).toContain(`Downloading ${base}/mirror/mobilenet_v2_ssd320_voc0712_v2.pth to ${cached}`);
+    expect(run.stdout).toContain(
+      `Downloading ${base}/mirror/mobilenet_v2_ssd320_voc0712_v2.pth to ${cached}`,
+    );
     expect(readFileSync(cached).equals(CKPT)).toBe(true);
     // The detections are the reference model's on 000342.jpg, so the served weights are the ones in use.
-    const fixture = JSON.parse(readFileSync(path.join(REFERENCE, 'mobilenet_v2_ssd320_forward.json'), 'utf8'));
+    const fixture = JSON.parse(
+      readFileSync(path.join(REFERENCE, 'mobilenet_v2_ssd320_forward.json'), 'utf8'),
+    );
     const expectedLabels = (fixture.detections_in_input_pixels.scores as number[])
       .map((s, i) => [s, fixture.detections_in_input_pixels.labels[i]] as const)
       .filter(([s]) => s >= 0.9)
@@ -86,7 +93,10 @@ describe('the reference model zoo by name', () => {
 
     // Offline afterwards: the cache answers, the mirror is not asked again.
     const before = hits.length;
-    const again = await ssd(demoArgs(tmp('ssd-zoo-demo-')), { SSD_MIRROR: '/nonexistent/mirror', SSD_CACHE_DIR: cache });
+    const again = await ssd(demoArgs(tmp('ssd-zoo-demo-')), {
+      SSD_MIRROR: '/nonexistent/mirror',
+      SSD_CACHE_DIR: cache,
+    });
     expect(again.status).toBe(0);
     expect(again.stdout).not.toContain('Downloading');
     expect(hits.length).toBe(before);
@@ -94,7 +104,10 @@ describe('the reference model zoo by name', () => {
 
   it('a mirror without the file: one error line naming the file, the URL and SSD_MIRROR, no stack trace', async () => {
     const mirror = tmp('ssd-empty-mirror-');
-    const run = await ssd(demoArgs(tmp('ssd-zoo-demo-')), { SSD_MIRROR: mirror, SSD_CACHE_DIR: tmp('ssd-zoo-cache-') });
+    const run = await ssd(demoArgs(tmp('ssd-zoo-demo-')), {
+      SSD_MIRROR: mirror,
+      SSD_CACHE_DIR: tmp('ssd-zoo-cache-'),
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
       `ssd: error: cannot download mobilenet_v2_ssd320_voc0712_v2.pth: ${path.join(mirror, 'mobilenet_v2_ssd320_voc0712_v2.pth')} does not exist; ` +

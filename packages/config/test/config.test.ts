@@ -127,9 +127,9 @@ describe('mergeFromList', () => {
 
   it('rejects a wrong type, naming the key', () => {
     expect(errorOf(() => loadConfig(vgg, ['SOLVER.LR', 'abc'])).key).toBe('SOLVER.LR');
-    expect(loadConfig(vgg, ['MODEL.BACKBONE.WEIGHTS', '/data/vgg16_reducedfc.pth']).MODEL.BACKBONE.WEIGHTS).toBe(
-      '/data/vgg16_reducedfc.pth',
-    );
+    expect(
+      loadConfig(vgg, ['MODEL.BACKBONE.WEIGHTS', '/data/vgg16_reducedfc.pth']).MODEL.BACKBONE.WEIGHTS,
+    ).toBe('/data/vgg16_reducedfc.pth');
     expect(errorOf(() => loadConfig(vgg, ['SOLVER.MAX_ITER', '1.5'])).key).toBe('SOLVER.MAX_ITER');
     expect(errorOf(() => loadConfig(vgg, ['MODEL.PRIORS.CLIP', '3'])).key).toBe('MODEL.PRIORS.CLIP');
     expect(errorOf(() => loadConfig(vgg, ['MODEL.DEVICE', 'tpu'])).message).toContain('MODEL.DEVICE');

@@ -13,14 +13,17 @@ const CONFIGS = path.resolve(__dirname, '../../../configs');
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
 
 function config(name: string, overrides: string[] = []): SSDConfig {
-  return structuredClone(loadConfig(path.join(CONFIGS, `${name}.yaml`), ['MODEL.DEVICE', 'js', ...overrides]));
+  return structuredClone(
+    loadConfig(path.join(CONFIGS, `${name}.yaml`), ['MODEL.DEVICE', 'js', ...overrides]),
+  );
 }
 
 /** Whether our variable holds `src` in tfjs layout: conv OIHW → HWIO, depthwise [C,1,kh,kw] → [kh,kw,C,1], linear [O,I] → [I,O]. */
 function placedCorrectly(ours: tf.Variable, src: TorchTensor): boolean {
   const got = ours.dataSync();
   const want = src.data instanceof BigInt64Array ? Array.from(src.data, Number) : src.data;
-  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const same = (a: readonly number[], b: readonly number[]) =>
+    a.length === b.length && a.every((v, i) => v === b[i]);
   if (src.shape.length === 4) {
     const [a, b, h, w] = src.shape;
     const conv = same(ours.shape, [h, w, b, a]);
@@ -37,7 +40,8 @@ function placedCorrectly(ours: tf.Variable, src: TorchTensor): boolean {
   if (src.shape.length === 2) {
     const [o, i] = src.shape;
     if (!same(ours.shape, [i, o])) return false;
-    for (let r = 0; r < o; r++) for (let c = 0; c < i; c++) if (got[c * o + r] !== want[r * i + c]) return false;
+    for (let r = 0; r < o; r++)
+      for (let c = 0; c < i; c++) if (got[c * o + r] !== want[r * i + c]) return false;
     return true;
   }
   return same(ours.shape, src.shape) && Array.from(got).every((v, j) => v === Number(want[j]));
@@ -45,7 +49,9 @@ function placedCorrectly(ours: tf.Variable, src: TorchTensor): boolean {
 
 /** Copies of every model tensor, to tell later which ones changed. */
 function snapshot(model: SSDDetector): Map<string, Float32Array | Int32Array> {
-  return new Map([...model.stateDict()].map(([k, v]) => [k, v.dataSync().slice() as Float32Array | Int32Array]));
+  return new Map(
+    [...model.stateDict()].map(([k, v]) => [k, v.dataSync().slice() as Float32Array | Int32Array]),
+  );
 }
 
 function changedKeys(model: SSDDetector, before: Map<string, Float32Array | Int32Array>): string[] {
@@ -76,7 +82,9 @@ async function loadAndCheck(
     expect(result?.loaded.sort()).toEqual([...expected].sort());
     // num_batches_tracked stand-ins equal k + 1, never 0, so every loaded key changes.
     expect(changedKeys(model, before).sort()).toEqual([...expected].sort());
-    const misplaced = expected.filter((k) => !placedCorrectly(model.stateDict().get(k)!, tensors.get(k.slice(under.length))!));
+    const misplaced = expected.filter(
+      (k) => !placedCorrectly(model.stateDict().get(k)!, tensors.get(k.slice(under.length))!),
+    );
     expect(misplaced).toEqual([]);
     return result!;
   } finally {
@@ -112,7 +120,9 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
       log: (l) => lines.push(l),
     });
     expect(result.loaded).toHaveLength(30);
-    expect(lines[0]).toBe(`Downloading ${server.base}/mirror/vgg16_reducedfc.pth to ${path.join(cacheDir, 'vgg16_reducedfc.pth')}`);
+    expect(lines[0]).toBe(
+      `Downloading ${server.base}/mirror/vgg16_reducedfc.pth to ${path.join(cacheDir, 'vgg16_reducedfc.pth')}`,
+    );
     expect(lines[1]).toBe(
       `Loaded pretrained weights for backbone 'vgg' (VGG16 (fc reduced), ImageNet) from ${path.join(cacheDir, 'vgg16_reducedfc.pth')}: 30 tensors into backbone.vgg`,
     );
@@ -120,7 +130,11 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
     const hits = server.hits.length;
     delete process.env[MIRROR_ENV];
     const again: string[] = [];
-    await loadAndCheck(cfg, tensors, 'backbone.vgg.', { cacheDir, progress: false, log: (l) => again.push(l) });
+    await loadAndCheck(cfg, tensors, 'backbone.vgg.', {
+      cacheDir,
+      progress: false,
+      log: (l) => again.push(l),
+    });
     expect(server.hits.length).toBe(hits);
     expect(again).toHaveLength(1);
   });
@@ -146,13 +160,18 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
 
   it('mobilenet_v2: a stand-in under the real name fails the hash check that name carries, and is not kept', async () => {
     const mirror = tmp('ssd-mirror-');
-    writeFileSync(path.join(mirror, 'mobilenet_v2-b0353104.pth'), standInFile(standInTensors(readListing('mobilenet_v2-b0353104.pth'))));
+    writeFileSync(
+      path.join(mirror, 'mobilenet_v2-b0353104.pth'),
+      standInFile(standInTensors(readListing('mobilenet_v2-b0353104.pth'))),
+    );
     process.env[MIRROR_ENV] = mirror;
     const cacheDir = tmp('ssd-pretrained-cache-');
     const cfg = config('mobilenet_v2_ssd320_voc0712');
     const model = buildDetectionModel(cfg);
     try {
-      await expect(initBackboneFromPretrained(model, cfg, { cacheDir, progress: false, log: () => {} })).rejects.toThrow(
+      await expect(
+        initBackboneFromPretrained(model, cfg, { cacheDir, progress: false, log: () => {} }),
+      ).rejects.toThrow(
         /^mobilenet_v2-b0353104\.pth from .*mobilenet_v2-b0353104\.pth failed its hash check: sha256 [0-9a-f]{64} does not start with b0353104$/,
       );
       expect(readdirSync(cacheDir)).toEqual([]);
@@ -165,7 +184,10 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
     const tensors = standInTensors(readListing('mobilenet_v2-b0353104.pth'));
     server.files.set('/weights/mobilenet_v2-imagenet.pth', standInFile(tensors));
     const lines: string[] = [];
-    const cfg = config('mobilenet_v2_ssd320_voc0712', ['MODEL.BACKBONE.WEIGHTS', `${server.base}/weights/mobilenet_v2-imagenet.pth`]);
+    const cfg = config('mobilenet_v2_ssd320_voc0712', [
+      'MODEL.BACKBONE.WEIGHTS',
+      `${server.base}/weights/mobilenet_v2-imagenet.pth`,
+    ]);
     const result = await loadAndCheck(cfg, tensors, 'backbone.', {
       cacheDir: tmp('ssd-pretrained-cache-'),
       progress: false,

@@ -75,7 +75,7 @@ describe('model zoo names and SSD_MIRROR', () => {
     else process.env[MIRROR_ENV] = saved;
   });
 
-  it('resolves a zoo name to its published file, fetched from a mirror folder by the URL\'s file name', async () => {
+  it("resolves a zoo name to its published file, fetched from a mirror folder by the URL's file name", async () => {
     const mirror = cache();
     writeFileSync(path.join(mirror, 'mobilenet_v2_ssd320_voc0712_v2.pth'), body);
     process.env[MIRROR_ENV] = mirror;
@@ -113,7 +113,9 @@ describe('model zoo names and SSD_MIRROR', () => {
   it('names the missing file in a mirror folder, and unknown names list the zoo', async () => {
     const mirror = cache();
     process.env[MIRROR_ENV] = mirror;
-    await expect(resolveCheckpoint('mobilenet_v3_ssd320_voc0712', { ...quiet, cacheDir: cache() })).rejects.toThrow(
+    await expect(
+      resolveCheckpoint('mobilenet_v3_ssd320_voc0712', { ...quiet, cacheDir: cache() }),
+    ).rejects.toThrow(
       `cannot download mobilenet_v3_ssd320_voc0712.pth: ${path.join(mirror, 'mobilenet_v3_ssd320_voc0712.pth')} does not exist;`,
     );
     await expect(resolveCheckpoint('vgg_ssd300_voc2012', quiet)).rejects.toThrow(

@@ -71,7 +71,6 @@ export { hardNegativeMining } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
-export { loadPretrainedBackbone, type PretrainedLoad, type PretrainedSource } from './pretrained';
 export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
 export { batchedNms, nms } from './postprocess/nms';
 export {
@@ -80,6 +79,7 @@ export {
   postProcess,
   postProcessAsync,
 } from './postprocess/post-processor';
+export { loadPretrainedBackbone, type PretrainedLoad, type PretrainedSource } from './pretrained';
 export {
   BACKBONES,
   type BackboneFactory,

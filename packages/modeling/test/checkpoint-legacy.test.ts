@@ -16,7 +16,9 @@ describe('readTorchCheckpoint on legacy-format (PyTorch < 1.6) files', () => {
       const t = stateDict.get(key)!;
       expect([key, t.shape, t.dtype]).toEqual([key, want.shape, want.dtype]);
       const got = Array.from(tensorToFloat32(t));
-      want.values.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+      want.values.forEach((v, i) => {
+        expect(got[i]).toBeCloseTo(v, 6);
+      });
     }
   });
 

@@ -6,12 +6,15 @@ import { Scope, StateStore } from '../src/nn';
 function store(): StateStore {
   const s = new StateStore(0);
   const zeros = () => new Float32Array(6);
-  new Scope(s).child('backbone').child('conv').param('weight', {
-    shape: [1, 1, 3, 2],
-    torchShape: [2, 3, 1, 1],
-    layout: 'conv',
-    init: () => zeros(),
-  });
+  new Scope(s)
+    .child('backbone')
+    .child('conv')
+    .param('weight', {
+      shape: [1, 1, 3, 2],
+      torchShape: [2, 3, 1, 1],
+      layout: 'conv',
+      init: () => zeros(),
+    });
   new Scope(s).child('backbone').child('bn').counter('num_batches_tracked');
   new Scope(s).child('head').param('bias', { shape: [2], init: () => new Float32Array(2) });
   return s;
@@ -24,7 +27,14 @@ beforeAll(() => tf.setBackend('cpu'));
 describe('StateStore.loadTorchSubset (load_state_dict on a sub-module)', () => {
   it('non-strict: assigns what both sides have, transposed, and reports the rest', () => {
     const s = store();
-    const result = s.loadTorchSubset(new Map([['conv.weight', conv], ['fc.weight', conv]]), 'backbone.', false);
+    const result = s.loadTorchSubset(
+      new Map([
+        ['conv.weight', conv],
+        ['fc.weight', conv],
+      ]),
+      'backbone.',
+      false,
+    );
     expect(result).toEqual({
       loaded: ['backbone.conv.weight'],
       missing: ['backbone.bn.num_batches_tracked'],

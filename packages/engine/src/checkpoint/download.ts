@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -61,7 +69,8 @@ async function openSource(
   } catch (e) {
     return fail(`${source.url} is unreachable: ${describeCause(e)}`);
   }
-  if (!response.ok || !response.body) fail(`${source.url} answered HTTP ${response.status} ${response.statusText}`);
+  if (!response.ok || !response.body)
+    fail(`${source.url} answered HTTP ${response.status} ${response.statusText}`);
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   return { body, total: Number(response.headers.get('content-length')) || 0 };
 }

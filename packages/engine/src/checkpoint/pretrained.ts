@@ -62,6 +62,8 @@ export async function initBackboneFromPretrained(
         `(its keys look like ${result.unexpected.slice(0, 3).join(', ')}); is it the right file for this backbone?`,
     );
   }
-  log(`Loaded pretrained weights for backbone '${cfg.MODEL.BACKBONE.NAME}' (${source.description}) from ${file}: ${result.summary}`);
+  log(
+    `Loaded pretrained weights for backbone '${cfg.MODEL.BACKBONE.NAME}' (${source.description}) from ${file}: ${result.summary}`,
+  );
   return result;
 }

@@ -15,7 +15,9 @@ export interface SourceListing {
 
 /** The listing of `fileName` (e.g. `vgg16_reducedfc.pth`). */
 export function readListing(fileName: string): SourceListing {
-  return JSON.parse(readFileSync(path.join(__dirname, '../fixtures/pretrained', `${fileName}.keys.json`), 'utf8'));
+  return JSON.parse(
+    readFileSync(path.join(__dirname, '../fixtures/pretrained', `${fileName}.keys.json`), 'utf8'),
+  );
 }
 
 /** Tensors in the listing's layout; element i of tensor k is a distinct float32 (a hash of k and i). */
@@ -24,11 +26,16 @@ export function standInTensors(listing: SourceListing): Map<string, TorchTensor>
   listing.keys.forEach(([key, shape, dtype], k) => {
     const n = shape.reduce((a, b) => a * b, 1);
     if (dtype === 'int64') {
-      tensors.set(key, { shape, dtype: 'int64', data: BigInt64Array.from({ length: n }, () => BigInt(k + 1)) });
+      tensors.set(key, {
+        shape,
+        dtype: 'int64',
+        data: BigInt64Array.from({ length: n }, () => BigInt(k + 1)),
+      });
       return;
     }
     const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = ((Math.imul(i + 1, 2654435761) ^ Math.imul(k + 1, 40503)) >>> 0) / 2 ** 32 - 0.5;
+    for (let i = 0; i < n; i++)
+      data[i] = ((Math.imul(i + 1, 2654435761) ^ Math.imul(k + 1, 40503)) >>> 0) / 2 ** 32 - 0.5;
     tensors.set(key, { shape, dtype: 'float32', data });
   });
   return tensors;

@@ -33,7 +33,12 @@ function storageRef(pid: unknown, source: string): { key: string; ref: StorageRe
     throw new Error(`${source}: not supported: persistent id other than a storage reference`);
   }
   const [, type, key, , numel, view] = pid;
-  if (!(type instanceof StorageType) || typeof key !== 'string' || !Number.isSafeInteger(numel) || numel < 0) {
+  if (
+    !(type instanceof StorageType) ||
+    typeof key !== 'string' ||
+    !Number.isSafeInteger(numel) ||
+    numel < 0
+  ) {
     throw new Error(`${source}: bad storage reference for key '${String(key)}'`);
   }
   if (view !== null) throw new Error(`${source}: not supported: storage views (key '${key}')`);
@@ -66,7 +71,8 @@ export function readLegacyTorchFile(
   };
   if (next() !== MAGIC_NUMBER) throw new Error(`${source}: not a PyTorch checkpoint (bad magic number)`);
   const protocol = next();
-  if (protocol !== PROTOCOL_VERSION) throw new Error(`${source}: unsupported legacy protocol version ${String(protocol)}`);
+  if (protocol !== PROTOCOL_VERSION)
+    throw new Error(`${source}: unsupported legacy protocol version ${String(protocol)}`);
   const sysInfo = next();
   if (sysInfo instanceof Map && sysInfo.get('little_endian') === false) {
     throw new Error(`not supported: ${source} stores tensors in big-endian byte order`);

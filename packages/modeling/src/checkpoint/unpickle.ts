@@ -412,7 +412,10 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unkn
  * Unpickles the first pickle in `bytes` and says where it ended, for streams of consecutive pickles (PyTorch's
  * legacy checkpoint format).
  */
-export function unpickleFirst(bytes: Uint8Array, options: UnpickleOptions = {}): { value: unknown; end: number } {
+export function unpickleFirst(
+  bytes: Uint8Array,
+  options: UnpickleOptions = {},
+): { value: unknown; end: number } {
   const unpickler = new Unpickler(bytes, options);
   const value = unpickler.run();
   return { value, end: unpickler.position };
