@@ -7,7 +7,7 @@
 import { HOST_IS_LITTLE_ENDIAN } from './dtypes';
 import { TorchStorage } from './tensor';
 import { StorageType } from './torch-globals';
-import { PickleCallable, type UnpickleOptions, unpickleFirst } from './unpickle';
+import { PickleCallable, SET_STATE, type UnpickleOptions, unpickleFirst } from './unpickle';
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -45,12 +45,13 @@ function storageRef(pid: unknown, source: string): { key: string; ref: StorageRe
   return { key, ref: { type, numel } };
 }
 
-/** The same globals, with tensor rebuilding stubbed out: for the first pass, which only finds the storages. */
+/** The same globals, with tensor building stubbed out: for the first pass, which only finds the storages. */
 function stubbedGlobals(globals: ReadonlyMap<string, unknown>): Map<string, unknown> {
   const stub = new Map(globals);
   for (const [name, value] of globals) {
-    if (value instanceof PickleCallable && name.startsWith('torch._utils._rebuild_')) {
-      stub.set(name, new PickleCallable(name, () => null));
+    if (value instanceof PickleCallable && /^torch\.(_utils\._rebuild_|\w+Tensor$)/.test(name)) {
+      // Stateful, for the PyTorch < 0.2 form (`torch.FloatTensor()` then BUILD).
+      stub.set(name, new PickleCallable(name, () => ({ [SET_STATE]() {} })));
     }
   }
   return stub;

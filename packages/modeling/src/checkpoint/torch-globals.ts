@@ -1,5 +1,5 @@
 import { DTYPES, type DTypeSpec } from './dtypes';
-import { isTorchTensor, TorchStorage, tensorFromStorage } from './tensor';
+import { isTorchTensor, TorchStorage, type TorchTensor, tensorFromStorage } from './tensor';
 import { PickleCallable, type PickleStateful, SET_STATE } from './unpickle';
 
 /** What a `torch.<X>Storage` global resolves to: a dtype tag, usable only inside a storage persistent id. */
@@ -43,6 +43,29 @@ function rebuildTensor(args: readonly unknown[]): unknown {
   return tensorFromStorage(storage, offset, size, stride);
 }
 
+/**
+ * A tensor as PyTorch < 0.2 pickled it (files such as vgg16_reducedfc.pth): `torch.FloatTensor()` (or another
+ * `torch.<X>Tensor`), then BUILD with `(storage, offset, size, stride)`, which today's `Tensor.__setstate__`
+ * still accepts as "legacy serialization of Tensor".
+ */
+class LegacyPickledTensor implements PickleStateful {
+  shape?: number[];
+  dtype?: TorchTensor['dtype'];
+  data?: TorchTensor['data'];
+
+  [SET_STATE](state: unknown): void {
+    if (!Array.isArray(state) || state.length !== 4 || !(state[0] instanceof TorchStorage)) {
+      throw new Error('not supported: legacy tensor state other than (storage, offset, size, stride)');
+    }
+    Object.assign(this, tensorFromStorage(state[0], state[1], state[2], state[3]));
+  }
+}
+
+function buildLegacyTensor(args: readonly unknown[]): LegacyPickledTensor {
+  if (args.length !== 0) throw new Error('not supported: legacy tensor built from arguments');
+  return new LegacyPickledTensor();
+}
+
 /** torch._utils._rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its tensor here. */
 function rebuildParameter(args: readonly unknown[]): unknown {
   if (args.length !== 3 || !isTorchTensor(args[0]))
@@ -66,4 +89,8 @@ export const STATE_DICT_GLOBALS: ReadonlyMap<string, unknown> = new Map<string, 
     `torch.${spec.storageClass}`,
     new StorageType(spec),
   ]),
+  ...[...DTYPES.values()].map((spec): [string, unknown] => {
+    const name = `torch.${spec.storageClass.replace(/Storage$/, 'Tensor')}`;
+    return [name, new PickleCallable(name, buildLegacyTensor)];
+  }),
 ]);
