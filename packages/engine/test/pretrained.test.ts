@@ -3,11 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type SSDConfig } from '@ssd/config';
-import { buildDetectionModel, type SSDDetector, type TorchTensor } from '@ssd/modeling';
+import { buildDetectionModel, PRETRAINED_SOURCES, type SSDDetector, type TorchTensor } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackboneFromPretrained, MIRROR_ENV } from '../src';
 import { type FileServer, startFileServer } from './helpers/file-server';
 import { readListing, standInFile, standInTensors } from './helpers/pretrained-stand-in';
+import { tinyConfig, tinyProject } from './helpers/tiny-setup';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
@@ -229,6 +230,44 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
       '_fc',
     ]);
     expect(result.missing.every((k) => k.startsWith('backbone.extras.'))).toBe(true);
+  });
+
+  it('a plug-in backbone that registers its own source loads it the same way', async () => {
+    const project = await tinyProject();
+    const cfg = tinyConfig(project, ['MODEL.DEVICE', 'js']);
+    // The plug-in's file: its first conv and BatchNorm, in PyTorch layout (OIHW), plus a classifier.
+    const tensors = new Map<string, TorchTensor>([
+      [
+        'stages.0.0.weight',
+        {
+          shape: [16, 3, 3, 3],
+          dtype: 'float32',
+          data: Float32Array.from({ length: 432 }, (_, i) => i / 432),
+        },
+      ],
+      [
+        'stages.0.1.running_mean',
+        { shape: [16], dtype: 'float32', data: Float32Array.from({ length: 16 }, (_, i) => i + 1) },
+      ],
+      ['fc.weight', { shape: [10, 4], dtype: 'float32', data: new Float32Array(40) }],
+    ]);
+    server.files.set('/toy/toy-imagenet.pth', standInFile(tensors));
+    PRETRAINED_SOURCES.register(cfg.MODEL.BACKBONE.NAME, {
+      url: `${server.base}/toy/toy-imagenet.pth`,
+      description: 'toy ImageNet',
+      under: 'backbone.',
+      strict: false,
+    });
+    const lines: string[] = [];
+    const result = await loadAndCheck(cfg, tensors, 'backbone.', {
+      cacheDir: tmp('ssd-pretrained-cache-'),
+      progress: false,
+      log: (l) => lines.push(l),
+    });
+    expect(result.unexpected).toEqual(['fc.weight']);
+    expect(lines.at(-1)).toMatch(
+      /^Loaded pretrained weights for backbone 'toy_backbone' \(toy ImageNet\) from .*toy-imagenet\.pth: 2 tensors into backbone; \d+ left at their initial values/,
+    );
   });
 
   it('says why no weights were loaded: PRETRAINED off, or a backbone without known weights', async () => {
