@@ -3,6 +3,7 @@ import { backendCommand } from './commands/backend';
 import { configCommand } from './commands/config';
 import { datasetCommand } from './commands/dataset';
 import { demoCommand } from './commands/demo';
+import { modelsCommand } from './commands/models';
 import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
 import { testCommand } from './commands/test';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     plotCommand(),
     quickstartCommand(),
     backendCommand(),
+    modelsCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -13,10 +13,12 @@ export function defaultConfig(): SSDConfig {
       CENTER_VARIANCE: 0.1,
       SIZE_VARIANCE: 0.2,
       // Ours: WIDTH_MULT is the reference MobileNetV2's width_mult, which its configs cannot set.
+      // Ours: WEIGHTS points PRETRAINED at another file or URL; empty means the reference's source.
       BACKBONE: {
         NAME: 'vgg',
         OUT_CHANNELS: [512, 1024, 512, 256, 256, 256],
         PRETRAINED: true,
+        WEIGHTS: '',
         WIDTH_MULT: 1.0,
       },
       PRIORS: {

@@ -34,6 +34,7 @@ export const configSchema = z
         NAME: z.string(),
         OUT_CHANNELS: z.array(int.positive()),
         PRETRAINED: z.boolean(),
+        WEIGHTS: z.string(),
         WIDTH_MULT: num.positive(),
       }),
       PRIORS: z.strictObject({

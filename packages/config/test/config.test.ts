@@ -84,6 +84,9 @@ describe('reference configs', () => {
   it('keep the values a file does not set at their defaults', () => {
     const cfg = loadConfig(path.join(CONFIGS, 'vgg_ssd300_voc0712.yaml'));
     expect(cfg.MODEL.BACKBONE.NAME).toBe('vgg');
+    // PRETRAINED as the reference sets it; WEIGHTS empty means the reference's own ImageNet source.
+    expect(cfg.MODEL.BACKBONE.PRETRAINED).toBe(true);
+    expect(cfg.MODEL.BACKBONE.WEIGHTS).toBe('');
     expect(cfg.SOLVER.MOMENTUM).toBe(0.9);
     expect(cfg.DATASETS.TRAIN).toEqual(['voc_2007_trainval', 'voc_2012_trainval']);
   });
@@ -124,6 +127,9 @@ describe('mergeFromList', () => {
 
   it('rejects a wrong type, naming the key', () => {
     expect(errorOf(() => loadConfig(vgg, ['SOLVER.LR', 'abc'])).key).toBe('SOLVER.LR');
+    expect(
+      loadConfig(vgg, ['MODEL.BACKBONE.WEIGHTS', '/data/vgg16_reducedfc.pth']).MODEL.BACKBONE.WEIGHTS,
+    ).toBe('/data/vgg16_reducedfc.pth');
     expect(errorOf(() => loadConfig(vgg, ['SOLVER.MAX_ITER', '1.5'])).key).toBe('SOLVER.MAX_ITER');
     expect(errorOf(() => loadConfig(vgg, ['MODEL.PRIORS.CLIP', '3'])).key).toBe('MODEL.PRIORS.CLIP');
     expect(errorOf(() => loadConfig(vgg, ['MODEL.DEVICE', 'tpu'])).message).toContain('MODEL.DEVICE');

@@ -16,11 +16,16 @@ export {
   type TrainingState,
 } from './checkpoint/checkpointer';
 export {
+  DownloadError,
+  type DownloadOptions,
   defaultCacheDir,
+  downloadToCache,
   hashPrefixOf,
-  type ResolveCheckpointOptions,
-  resolveCheckpoint,
-} from './checkpoint/resolve';
+} from './checkpoint/download';
+export { type DownloadSource, downloadSource, MIRROR_ENV, urlFileName } from './checkpoint/mirror';
+export { findZooModel, MODEL_ZOO, type ZooModel } from './checkpoint/model-zoo';
+export { initBackboneFromPretrained, pretrainedPlan } from './checkpoint/pretrained';
+export { type ResolveCheckpointOptions, resolveCheckpoint } from './checkpoint/resolve';
 export {
   readSafetensors,
   type SafetensorsContent,

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hashPrefixOf, resolveCheckpoint } from '../src';
+import { DownloadError, hashPrefixOf, MIRROR_ENV, MODEL_ZOO, resolveCheckpoint } from '../src';
+import { deadBase } from './helpers/file-server';
 
 const body = Buffer.from('pretend checkpoint bytes '.repeat(1000));
 const sha = createHash('sha256').update(body).digest('hex');
@@ -64,5 +65,61 @@ describe('resolveCheckpoint', () => {
   it('reads hash prefixes as PyTorch hub names them', () => {
     expect(hashPrefixOf('vgg16-397923af.pth')).toBe('397923af');
     expect(hashPrefixOf('mobilenet_v2_ssd320_voc0712.pth')).toBeUndefined();
+  });
+});
+
+describe('model zoo names and SSD_MIRROR', () => {
+  const saved = process.env[MIRROR_ENV];
+  afterEach(() => {
+    if (saved === undefined) delete process.env[MIRROR_ENV];
+    else process.env[MIRROR_ENV] = saved;
+  });
+
+  it("resolves a zoo name to its published file, fetched from a mirror folder by the URL's file name", async () => {
+    const mirror = cache();
+    writeFileSync(path.join(mirror, 'mobilenet_v2_ssd320_voc0712_v2.pth'), body);
+    process.env[MIRROR_ENV] = mirror;
+    const dir = cache();
+    const file = await resolveCheckpoint('mobilenet_v2_ssd320_voc0712', { ...quiet, cacheDir: dir });
+    expect(file).toBe(path.join(dir, 'mobilenet_v2_ssd320_voc0712_v2.pth'));
+    expect(readFileSync(file).equals(body)).toBe(true);
+  });
+
+  it('fetches from an http mirror base URL', async () => {
+    process.env[MIRROR_ENV] = `${base}/some/mirror`;
+    const before = hits.length;
+    const file = await resolveCheckpoint('vgg_ssd512_voc0712', { ...quiet, cacheDir: cache() });
+    expect(hits.slice(before)).toEqual(['/some/mirror/vgg_ssd512_voc0712.pth']);
+    expect(readFileSync(file).equals(body)).toBe(true);
+  });
+
+  it('without network: one error naming the file, the URL and the variable', async () => {
+    const dead = await deadBase();
+    const zoo = MODEL_ZOO.find((m) => m.name === 'vgg_ssd300_voc0712')!;
+    process.env[MIRROR_ENV] = dead;
+    const viaMirror = resolveCheckpoint('vgg_ssd300_voc0712', { ...quiet, cacheDir: cache() });
+    await expect(viaMirror).rejects.toThrow(DownloadError);
+    await expect(viaMirror).rejects.toThrow(
+      `cannot download vgg_ssd300_voc0712.pth: ${dead}/vgg_ssd300_voc0712.pth is unreachable: fetch failed (ECONNREFUSED); ` +
+        `SSD_MIRROR is set to '${dead}': put vgg_ssd300_voc0712.pth there (it is ${zoo.url}), or unset SSD_MIRROR`,
+    );
+    delete process.env[MIRROR_ENV];
+    await expect(resolveCheckpoint(`${dead}/w/model.pth`, { ...quiet, cacheDir: cache() })).rejects.toThrow(
+      `cannot download model.pth: ${dead}/w/model.pth is unreachable: fetch failed (ECONNREFUSED); without network access, ` +
+        `download ${dead}/w/model.pth elsewhere, put it in a folder (or on a local web server) and set SSD_MIRROR=<that folder or base URL>`,
+    );
+  });
+
+  it('names the missing file in a mirror folder, and unknown names list the zoo', async () => {
+    const mirror = cache();
+    process.env[MIRROR_ENV] = mirror;
+    await expect(
+      resolveCheckpoint('mobilenet_v3_ssd320_voc0712', { ...quiet, cacheDir: cache() }),
+    ).rejects.toThrow(
+      `cannot download mobilenet_v3_ssd320_voc0712.pth: ${path.join(mirror, 'mobilenet_v3_ssd320_voc0712.pth')} does not exist;`,
+    );
+    await expect(resolveCheckpoint('vgg_ssd300_voc2012', quiet)).rejects.toThrow(
+      /checkpoint file not found: vgg_ssd300_voc2012 \(not a file, an http\(s\) URL, nor a model zoo name: vgg_ssd300_coco_trainval35k, .*efficient_net_b3_ssd300_voc0712\)/,
+    );
   });
 });

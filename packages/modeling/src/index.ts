@@ -81,6 +81,7 @@ export {
   postProcess,
   postProcessAsync,
 } from './postprocess/post-processor';
+export { loadPretrainedBackbone, type PretrainedLoad, type PretrainedSource } from './pretrained';
 export {
   BACKBONES,
   type BackboneFactory,
@@ -94,5 +95,6 @@ export {
   buildDetectionModel,
   type DetectorFactory,
   META_ARCHITECTURES,
+  PRETRAINED_SOURCES,
   Registry,
 } from './registry';

@@ -35,7 +35,10 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
     .requiredOption('--config-file <file>', 'YAML config file')
-    .requiredOption('--ckpt <path-or-url>', 'checkpoint: ours, a reference .pth, or an http(s) URL')
+    .requiredOption(
+      '--ckpt <checkpoint>',
+      'checkpoint: ours, a reference .pth, an http(s) URL, or a model zoo name (see `ssd models`)',
+    )
     .requiredOption('--images_dir <dir>', 'folder of images')
     .option('--output_dir <dir>', 'where annotated images and results.json go (default: <images_dir>/result)')
     .option('--score_threshold <s>', 'keep detections scoring at least this', score, 0.7)

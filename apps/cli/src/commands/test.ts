@@ -10,8 +10,8 @@ export function testCommand(): Command {
     .description('evaluate a checkpoint on every DATASETS.TEST (metrics in OUTPUT_DIR/inference/<dataset>)')
     .requiredOption('--config-file <file>', 'YAML config file')
     .option(
-      '--ckpt <path-or-url>',
-      'checkpoint (ours or a reference .pth); default: OUTPUT_DIR/last_checkpoint',
+      '--ckpt <checkpoint>',
+      'checkpoint (ours, a reference .pth, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
     )
     .argument('[overrides...]', 'KEY VALUE config overrides')
     .action(async (overrides: string[], opts: { configFile: string; ckpt?: string }) => {

@@ -42,7 +42,7 @@ export class Predictor {
     this.transform = buildTransforms(cfg, false);
   }
 
-  /** Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, or a URL). */
+  /** Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name). */
   static async load(
     cfg: SSDConfig,
     ckpt: string,

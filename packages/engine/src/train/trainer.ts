@@ -11,6 +11,7 @@ import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
 import { Checkpointer } from '../checkpoint/checkpointer';
+import { initBackboneFromPretrained } from '../checkpoint/pretrained';
 import type { ProgressOptions } from '../util/progress';
 import {
   CheckpointHook,
@@ -96,8 +97,11 @@ async function trainLocked(
   let resumed: ResumePoint;
   try {
     resumed = resumeTraining(checkpointer, model, optimizer, scheduler, log);
+    // A fresh run starts from the backbone's ImageNet weights when MODEL.BACKBONE.PRETRAINED says so.
+    if (!resumed.resumedFrom)
+      await initBackboneFromPretrained(model, cfg, { log, progress: options.progress });
   } catch (e) {
-    // A bad pointer or checkpoint must not leak the model's tensors in a long-lived process.
+    // A bad pointer, checkpoint or weights file must not leak the model's tensors in a long-lived process.
     optimizer.dispose();
     model.dispose();
     throw e;

@@ -5,7 +5,9 @@
  * (MODEL.BACKBONE.WIDTH_MULT) scales the stage widths as the reference's `width_mult` does.
  *
  * Every convolution starts from kaiming-normal (fan_out) and BatchNorm from (1, 0), as the reference's
- * reset_parameters does. MODEL.BACKBONE.PRETRAINED is ignored (ImageNet weights cannot be fetched here).
+ * reset_parameters does. With MODEL.BACKBONE.PRETRAINED the trainer then loads torchvision's ImageNet
+ * MobileNetV2 into the whole backbone with strict=False, as the reference does: `features` match by name,
+ * the classifier is unused and the extras keep their init.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -22,7 +24,7 @@ import {
   Sequential,
   zeros,
 } from '../nn';
-import { BACKBONES } from '../registry';
+import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
 import type { Backbone } from './backbone';
 import { pythonRound } from './python-round';
 
@@ -125,3 +127,9 @@ export class MobileNetV2 implements Backbone {
 }
 
 BACKBONES.register('mobilenet_v2', (cfg, scope) => new MobileNetV2(scope, cfg.MODEL.BACKBONE.WIDTH_MULT));
+PRETRAINED_SOURCES.register('mobilenet_v2', {
+  url: 'https://download.pytorch.org/models/mobilenet_v2-b0353104.pth',
+  description: 'torchvision MobileNetV2, ImageNet',
+  under: 'backbone.',
+  strict: false,
+});

@@ -5,8 +5,10 @@
  * feature map.
  *
  * Initialisation follows the reference's reset_parameters: convolutions N(0, sqrt(2 / (k·k·out))) (kaiming
- * normal, fan_out), Linear N(0, 0.01) with zero bias, BatchNorm (1, 0). MODEL.BACKBONE.PRETRAINED is ignored
- * (ImageNet weights cannot be fetched here; load a reference checkpoint instead).
+ * normal, fan_out), Linear N(0, 0.01) with zero bias, BatchNorm (1, 0). With MODEL.BACKBONE.PRETRAINED the
+ * trainer then loads d-li14's ImageNet MobileNetV3-Large into the whole backbone with strict=False, as the
+ * reference does. Only `features.0`–`features.15` match by name: that file keeps the last 1×1 conv under
+ * `conv`, so the reference's `features.16` (and the extras) keep their init.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import {
@@ -18,7 +20,7 @@ import {
   Sequential,
   zeros,
 } from '../nn';
-import { BACKBONES } from '../registry';
+import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
 import type { Backbone } from './backbone';
 import { makeDivisible } from './make-divisible';
 import { convBNHardSwish, MobileNetV3InvertedResidual } from './mobilenet-v3-blocks';
@@ -137,3 +139,9 @@ export class MobileNetV3 implements Backbone {
 }
 
 BACKBONES.register('mobilenet_v3', (_cfg, scope) => new MobileNetV3(scope));
+PRETRAINED_SOURCES.register('mobilenet_v3', {
+  url: 'https://github.com/d-li14/mobilenetv3.pytorch/raw/master/pretrained/mobilenetv3-large-1cd25616.pth',
+  description: 'MobileNetV3-Large (d-li14/mobilenetv3.pytorch), ImageNet',
+  under: 'backbone.',
+  strict: false,
+});

@@ -3,8 +3,9 @@
  * dilated fc6 and 1×1 fc7, L2Norm on conv4_3, then the extra layers for the input size. Tensor names follow
  * the reference (`vgg.<i>`, `extras.<i>`, `l2_norm.weight`).
  *
- * MODEL.BACKBONE.PRETRAINED is ignored: ImageNet weights cannot be fetched here, so the VGG layers keep
- * PyTorch's default init (what the reference has before loading them); load a reference checkpoint instead.
+ * The VGG layers start from PyTorch's default init; with MODEL.BACKBONE.PRETRAINED the trainer then loads
+ * `vgg16_reducedfc.pth` (ImageNet VGG16 with fc6/fc7 converted to the dilated conv6 and 1×1 conv7) into
+ * `vgg` strictly, as the reference's `init_from_pretrain` does; L2Norm and the extras keep their init.
  */
 import type { SSDConfig } from '@ssd/config';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,7 +21,7 @@ import {
   xavierUniform,
   zeros,
 } from '../nn';
-import { BACKBONES } from '../registry';
+import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
 import type { Backbone } from './backbone';
 
 /** VGG16's convolution widths; 'M' is a 2×2 max-pool, 'C' the same in ceil mode (38×38 from 75×75). */
@@ -146,3 +147,9 @@ export class VGG implements Backbone {
 }
 
 BACKBONES.register('vgg', (cfg: SSDConfig, scope: Scope) => new VGG(scope, cfg.INPUT.IMAGE_SIZE));
+PRETRAINED_SOURCES.register('vgg', {
+  url: 'https://s3.amazonaws.com/amdegroot-models/vgg16_reducedfc.pth',
+  description: 'VGG16 (fc reduced), ImageNet',
+  under: 'backbone.vgg.',
+  strict: true,
+});

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { looksLikeLegacyTorchFile, readLegacyTorchFile } from './legacy-format';
 import { buildStorageLoader, type TensorLimit } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
 import { STATE_DICT_GLOBALS } from './torch-globals';
@@ -89,11 +90,11 @@ function tighterLimit(given: TensorLimit | undefined, fileBytes: number): Tensor
 }
 
 /**
- * Reads a `torch.save` zip checkpoint (a path or its bytes) without running any Python-side code:
- * only the globals a state_dict needs are allowed, anything else is refused by name.
- * Bounds: time linear in the file's size; memory the file, plus the storages tensors refer to (at
- * most the tensor limit: 16× the file's size, or less when given; entries no tensor refers to are
- * never inflated), plus the tensors' copies (at most 4× their storages).
+ * Reads a `torch.save` checkpoint (a path or its bytes; the zip format, or the legacy one of PyTorch < 1.6)
+ * without running any Python-side code: only the globals a state_dict needs are allowed, anything else is
+ * refused by name. Bounds (zip format): time linear in the file's size; memory the file, plus the storages
+ * tensors refer to (at most the tensor limit: 16× the file's size, or less when given; entries no tensor
+ * refers to are never inflated), plus the tensors' copies (at most 4× their storages).
  */
 export function readTorchCheckpoint(
   source: string | Uint8Array,
@@ -101,6 +102,9 @@ export function readTorchCheckpoint(
 ): TorchCheckpoint {
   const name = typeof source === 'string' ? source : '<checkpoint bytes>';
   const bytes = typeof source === 'string' ? readFileSync(source) : source;
+  if (looksLikeLegacyTorchFile(bytes)) {
+    return splitCheckpoint(readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS), name);
+  }
   const archive = new ZipArchive(bytes, name);
   const prefix = findArchivePrefix(archive, name);
   checkByteOrder(archive, prefix, name);

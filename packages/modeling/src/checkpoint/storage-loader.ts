@@ -61,7 +61,8 @@ export function buildStorageLoader(
     }
     const bytes = archive.read(name, byteLength);
     // Typed-array views need an item-aligned offset; copy when the zip entry is not aligned.
-    const aligned = bytes.byteOffset % spec.itemSize === 0 ? bytes : bytes.slice();
+    // A copy (a Buffer's slice would be a view at the same misaligned offset).
+    const aligned = bytes.byteOffset % spec.itemSize === 0 ? bytes : new Uint8Array(bytes);
     const storage = new TorchStorage(name, spec.dtype, spec.decode(aligned, numel), budget);
     loaded.set(name, storage);
     return storage;

@@ -1,5 +1,5 @@
 import { DTYPES, type DTypeSpec } from './dtypes';
-import { isTorchTensor, TorchStorage, tensorFromStorage } from './tensor';
+import { isTorchTensor, TorchStorage, type TorchTensor, tensorFromStorage } from './tensor';
 import { PickleCallable, type PickleStateful, SET_STATE } from './unpickle';
 
 /** What a `torch.<X>Storage` global resolves to: a dtype tag, usable only inside a storage persistent id. */
@@ -35,6 +35,37 @@ function rebuildTensorV2(args: readonly unknown[]): unknown {
   return tensorFromStorage(storage, offset, size, stride);
 }
 
+/** torch._utils._rebuild_tensor(storage, offset, size, stride): PyTorch < 0.4 (legacy-format files). */
+function rebuildTensor(args: readonly unknown[]): unknown {
+  if (args.length !== 4) throw new Error(`expected 4 arguments, got ${args.length}`);
+  const [storage, offset, size, stride] = args;
+  if (!(storage instanceof TorchStorage)) throw new Error('first argument is not a storage');
+  return tensorFromStorage(storage, offset, size, stride);
+}
+
+/**
+ * A tensor as PyTorch < 0.2 pickled it (files such as vgg16_reducedfc.pth): `torch.FloatTensor()` (or another
+ * `torch.<X>Tensor`), then BUILD with `(storage, offset, size, stride)`, which today's `Tensor.__setstate__`
+ * still accepts as "legacy serialization of Tensor".
+ */
+class LegacyPickledTensor implements PickleStateful {
+  shape?: number[];
+  dtype?: TorchTensor['dtype'];
+  data?: TorchTensor['data'];
+
+  [SET_STATE](state: unknown): void {
+    if (!Array.isArray(state) || state.length !== 4 || !(state[0] instanceof TorchStorage)) {
+      throw new Error('not supported: legacy tensor state other than (storage, offset, size, stride)');
+    }
+    Object.assign(this, tensorFromStorage(state[0], state[1], state[2], state[3]));
+  }
+}
+
+function buildLegacyTensor(args: readonly unknown[]): LegacyPickledTensor {
+  if (args.length !== 0) throw new Error('not supported: legacy tensor built from arguments');
+  return new LegacyPickledTensor();
+}
+
 /** torch._utils._rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its tensor here. */
 function rebuildParameter(args: readonly unknown[]): unknown {
   if (args.length !== 3 || !isTorchTensor(args[0]))
@@ -49,6 +80,7 @@ function rebuildParameter(args: readonly unknown[]): unknown {
 export const STATE_DICT_GLOBALS: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['collections.OrderedDict', new PickleCallable('collections.OrderedDict', buildOrderedDict)],
   ['torch._utils._rebuild_tensor_v2', new PickleCallable('torch._utils._rebuild_tensor_v2', rebuildTensorV2)],
+  ['torch._utils._rebuild_tensor', new PickleCallable('torch._utils._rebuild_tensor', rebuildTensor)],
   [
     'torch._utils._rebuild_parameter',
     new PickleCallable('torch._utils._rebuild_parameter', rebuildParameter),
@@ -57,4 +89,8 @@ export const STATE_DICT_GLOBALS: ReadonlyMap<string, unknown> = new Map<string, 
     `torch.${spec.storageClass}`,
     new StorageType(spec),
   ]),
+  ...[...DTYPES.values()].map((spec): [string, unknown] => {
+    const name = `torch.${spec.storageClass.replace(/Storage$/, 'Tensor')}`;
+    return [name, new PickleCallable(name, buildLegacyTensor)];
+  }),
 ]);

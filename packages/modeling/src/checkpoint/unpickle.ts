@@ -419,6 +419,11 @@ class Unpickler {
     }
   }
 
+  /** Bytes consumed so far (after `run`: the length of the pickle, STOP included). */
+  get position(): number {
+    return this.pos;
+  }
+
   run(): unknown {
     while (this.pos < this.bytes.length) {
       this.opStart = this.pos;
@@ -432,4 +437,17 @@ class Unpickler {
 /** Unpickles `bytes`, allowing only the globals and persistent ids that `options` resolve. */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): unknown {
   return new Unpickler(bytes, options).run();
+}
+
+/**
+ * Unpickles the first pickle in `bytes` and says where it ended, for streams of consecutive pickles (PyTorch's
+ * legacy checkpoint format).
+ */
+export function unpickleFirst(
+  bytes: Uint8Array,
+  options: UnpickleOptions = {},
+): { value: unknown; end: number } {
+  const unpickler = new Unpickler(bytes, options);
+  const value = unpickler.run();
+  return { value, end: unpickler.position };
 }

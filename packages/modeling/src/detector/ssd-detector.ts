@@ -9,7 +9,7 @@ import '../head';
 import type { Backbone } from '../backbone/backbone';
 import type { BoxHead, DetectionTargets, PredictorOutput } from '../head/types';
 import type { MultiBoxLosses } from '../loss/multibox-loss';
-import { type ForwardContext, Scope, StateStore, type TorchTensorLike } from '../nn';
+import { type ForwardContext, Scope, StateStore, type TorchSubsetLoad, type TorchTensorLike } from '../nn';
 import type { Detections } from '../postprocess/post-processor';
 import { buildBackbone, buildBoxHead, META_ARCHITECTURES } from '../registry';
 
@@ -35,7 +35,8 @@ const TRAINING: ForwardContext = { training: true };
 
 /**
  * Detector over mean-subtracted NHWC images of INPUT.IMAGE_SIZE². Owns its variables: call `dispose()`.
- * MODEL.BACKBONE.PRETRAINED is ignored (no ImageNet download); start from a reference `.pth` instead.
+ * Starts from random weights; MODEL.BACKBONE.PRETRAINED is applied by the trainer (`@ssd/engine`), which
+ * downloads the ImageNet weights and loads them with `loadPretrainedBackbone`.
  */
 export class SSDDetector {
   readonly backbone: Backbone;
@@ -120,6 +121,19 @@ export class SSDDetector {
    */
   loadTorchStateDict(tensors: ReadonlyMap<string, TorchTensorLike>, source?: string): void {
     this.store.loadTorch(tensors, source);
+  }
+
+  /**
+   * PyTorch's `load_state_dict(tensors, strict)` on the sub-module whose keys start with `under` (e.g.
+   * `backbone.`), as the reference loads ImageNet weights; see `StateStore.loadTorchSubset`.
+   */
+  loadTorchSubset(
+    tensors: ReadonlyMap<string, TorchTensorLike>,
+    under: string,
+    strict: boolean,
+    source?: string,
+  ): TorchSubsetLoad {
+    return this.store.loadTorchSubset(tensors, under, strict, source);
   }
 
   /** Frees every variable of the model. */

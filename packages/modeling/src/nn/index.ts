@@ -28,6 +28,7 @@ export {
   StateStore,
   type TensorSpec,
   TORCH_DEFAULT_INIT,
+  type TorchSubsetLoad,
 } from './state';
 export { HardSwish, hardSigmoid, Swish } from './swish';
 export { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';

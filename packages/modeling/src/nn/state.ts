@@ -51,6 +51,13 @@ export interface TensorSpec {
   readonly fanShape?: readonly number[];
 }
 
+/** What `StateStore.loadTorchSubset` did: model keys assigned and left alone, source keys skipped. */
+export interface TorchSubsetLoad {
+  readonly loaded: string[];
+  readonly missing: string[];
+  readonly unexpected: string[];
+}
+
 let storeCounter = 0;
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -153,6 +160,51 @@ export class StateStore {
       e.variable.assign(converted[i]);
       converted[i].dispose();
     });
+  }
+
+  /**
+   * PyTorch's `load_state_dict` on the sub-module whose keys start with `under` (e.g. `backbone.`): keys of
+   * `tensors` are relative to it. Non-strict (the reference's `strict=False`) assigns the keys both sides have
+   * and skips the rest; strict also requires exactly the sub-module's keys. Either way a shape mismatch is an
+   * error, as in PyTorch, and on any error nothing changes.
+   */
+  loadTorchSubset(
+    tensors: ReadonlyMap<string, TorchTensorLike>,
+    under: string,
+    strict: boolean,
+    source = 'PyTorch state dict',
+  ): TorchSubsetLoad {
+    const inScope = this.entries().filter((e) => e.name.startsWith(under));
+    const loaded: StateEntry[] = [];
+    const missing: string[] = [];
+    const wrong: string[] = [];
+    for (const e of inScope) {
+      const t = tensors.get(e.name.slice(under.length));
+      if (!t) missing.push(e.name);
+      else if (!sameShape(e.torchShape, t.shape))
+        wrong.push(`${e.name} (expected ${fmt(e.torchShape)}, got ${fmt(t.shape)})`);
+      else loaded.push(e);
+    }
+    const unexpected = [...tensors.keys()].filter((k) => !this.entriesByName.has(under + k));
+    const problems: string[] = [];
+    if (strict && missing.length) problems.push(`missing: ${listNames(missing)}`);
+    if (strict && unexpected.length) problems.push(`unexpected: ${listNames(unexpected)}`);
+    if (wrong.length) problems.push(`wrong shape: ${listNames(wrong)}`);
+    if (problems.length) throw new Error(`${source} does not match the model: ${problems.join('; ')}`);
+    const converted = loaded.map((e) =>
+      tensorFromTorch(
+        e.name,
+        tensors.get(e.name.slice(under.length))!,
+        e.layout,
+        e.variable.shape,
+        e.variable.dtype === 'int32' ? 'int32' : 'float32',
+      ),
+    );
+    loaded.forEach((e, i) => {
+      e.variable.assign(converted[i]);
+      converted[i].dispose();
+    });
+    return { loaded: loaded.map((e) => e.name), missing, unexpected };
   }
 
   private checkKeys<T extends { readonly shape: readonly number[] }>(

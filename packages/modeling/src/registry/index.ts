@@ -8,6 +8,7 @@ import type { Backbone } from '../backbone/backbone';
 import type { SSDDetector, SSDDetectorOptions } from '../detector/ssd-detector';
 import type { BoxHead, BoxPredictor } from '../head/types';
 import type { Scope } from '../nn';
+import type { PretrainedSource } from '../pretrained/source';
 import { Registry } from './registry';
 
 export { Registry } from './registry';
@@ -32,6 +33,12 @@ export const META_ARCHITECTURES = new Registry<DetectorFactory>(
   'meta architecture',
   'MODEL.META_ARCHITECTURE',
 );
+
+/**
+ * ImageNet weights by MODEL.BACKBONE.NAME, for MODEL.BACKBONE.PRETRAINED: each built-in backbone registers the
+ * reference's source; a plug-in backbone registers its own (or has none, and says so when PRETRAINED is set).
+ */
+export const PRETRAINED_SOURCES = new Registry<PretrainedSource>('pretrained weights', 'MODEL.BACKBONE.NAME');
 
 /** The backbone cfg.MODEL.BACKBONE.NAME names, built under `scope`. */
 export function buildBackbone(cfg: SSDConfig, scope: Scope): Backbone {

@@ -5,8 +5,9 @@
  * computed from the input size, so any input size works.
  *
  * Initialisation follows the reference built without pretrained weights: PyTorch's default init everywhere
- * except the extras (xavier-uniform weights, zero biases). MODEL.BACKBONE.PRETRAINED is ignored (ImageNet
- * weights cannot be fetched here; load a reference checkpoint instead).
+ * except the extras (xavier-uniform weights, zero biases). With MODEL.BACKBONE.PRETRAINED the trainer then loads
+ * the EfficientNet-PyTorch ImageNet weights into the whole backbone with strict=False, as the reference does:
+ * stem and blocks match by name; the file's head (`_conv_head`, `_bn1`, `_fc`) is unused.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import {
@@ -21,7 +22,7 @@ import {
   xavierUniform,
   zeros,
 } from '../../nn';
-import { BACKBONES } from '../../registry';
+import { BACKBONES, PRETRAINED_SOURCES } from '../../registry';
 import type { Backbone } from '../backbone';
 import { convBatchNorm, efficientNetBatchNorm, MBConvBlock } from './mb-conv-block';
 import {
@@ -100,3 +101,9 @@ export class EfficientNet implements Backbone {
 }
 
 BACKBONES.register('efficient_net-b3', (_cfg, scope) => new EfficientNet(scope, 'efficientnet-b3'));
+PRETRAINED_SOURCES.register('efficient_net-b3', {
+  url: 'http://storage.googleapis.com/public-models/efficientnet-b3-c8376fa2.pth',
+  description: 'EfficientNet-B3 (lukemelas/EfficientNet-PyTorch), ImageNet',
+  under: 'backbone.',
+  strict: false,
+});
