@@ -139,7 +139,14 @@ export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterDescription 
   };
 }
 
-async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
+/**
+ * The Dawn instance and adapter, made once per process: tfjs's webgpu backend keeps the device it made from
+ * them, and a second instance replacing the first in navigator.gpu lets the first be collected under it
+ * (Dawn aborts the process).
+ */
+let dawn: { adapter: GpuAdapterDescription } | undefined;
+
+async function openDawn(): Promise<{ adapter: GpuAdapterDescription }> {
   let mod: WebGpuModule;
   try {
     // The package's entry is ESM; its native Dawn binding is what we need, and it loads from CommonJS
@@ -160,15 +167,20 @@ async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedB
       'no WebGPU adapter was found (Dawn needs a GPU with a Vulkan driver and libvulkan.so.1 on Linux)',
     );
   }
-  const described = describeAdapter(adapter);
-  if (options.hardwareOnly && described.software) {
-    throw new BackendUnavailableError('webgpu', `only a software adapter was found (${described.name})`);
-  }
   const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  return { adapter: describeAdapter(adapter) };
+}
+
+async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
+  dawn ??= await openDawn();
+  const { adapter } = dawn;
+  if (options.hardwareOnly && adapter.software) {
+    throw new BackendUnavailableError('webgpu', `only a software adapter was found (${adapter.name})`);
+  }
   require('@tensorflow/tfjs-backend-webgpu');
-  return { ...(await activate('webgpu', 'webgpu')), adapter: described };
+  return { ...(await activate('webgpu', 'webgpu')), adapter };
 }
 
 /** cpu: native TensorFlow when its library is installed, else WebAssembly. */
