@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { backendCommand } from './commands/backend';
 import { configCommand } from './commands/config';
@@ -8,6 +10,7 @@ import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
+import { normalizeOptionSpelling } from './option-spelling';
 
 /** Loads a plugin module the way `node --require` would, from the working directory. */
 function loadPlugin(name: string): void {
@@ -20,10 +23,17 @@ function loadPlugin(name: string): void {
   require(resolved);
 }
 
+/** The version of this package (@ssd/cli), from its package.json: one level above both src/ and dist/. */
+function cliVersion(): string {
+  const file = path.join(__dirname, '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `ssd` program with every subcommand. */
 export function buildProgram(): Command {
   const program = new Command('ssd')
     .description('SSD object detection for Node.js: train, evaluate and run detectors')
+    .version(cliVersion(), '-V, --version', 'print the version of the ssd command (@ssd/cli)')
     .option(
       '--require <module>',
       'load a module first (e.g. a package that registers its own backbone), resolved from the working directory; repeatable',
@@ -59,10 +69,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(normalizeOptionSpelling(program, argv), { from: 'user' });
     return 0;
   } catch (e) {
-    // Commander has already printed its message (unknown option, missing argument, --help).
+    // Commander has already printed its message (unknown option, missing argument, --help, --version).
     if (e instanceof CommanderError) return e.exitCode;
     throw e;
   }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeToyProject } from '@ssd-test/custom-backbone';
 
@@ -68,5 +68,35 @@ describe('ssd train', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/toy_backbone/);
     expect(r.stderr).toMatch(/mobilenet_v2/);
+    expect(r.stderr).toContain(
+      'a backbone from a plug-in package must be loaded first: ssd --require <package> <command> …',
+    );
+    expect(r.stdout).not.toContain('iter:');
+  });
+});
+
+describe('ssd test --output_dir', () => {
+  it('writes the metrics there instead of OUTPUT_DIR/inference', async () => {
+    const project = await writeToyProject();
+    const trained = spawnSync(
+      process.execPath,
+      [BIN, '--require', PLUGIN, 'train', '--config-file', project.configFile, 'SOLVER.MAX_ITER', '2'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(trained.status).toBe(0);
+    // Training evaluated at its end; only a fresh evaluation may write there now.
+    rmSync(path.join(project.outputDir, 'inference'), { recursive: true });
+    const results = path.join(project.dir, 'results');
+    const r = spawnSync(
+      process.execPath,
+      [BIN, '--require', PLUGIN, 'test', '--config-file', project.configFile, '--output_dir', results],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Metrics written under ${results}`);
+    const metrics = JSON.parse(readFileSync(path.join(results, 'toy_test', 'metrics.json'), 'utf8'));
+    expect(metrics).toHaveProperty('mAP');
+    expect(existsSync(path.join(project.outputDir, 'inference'))).toBe(false);
   });
 });

@@ -12,3 +12,4 @@ export {
   type UserDatasetSpec,
   userDatasetSchema,
 } from './schema';
+export { resolveConfigFile, SHIPPED_CONFIG_DIR, shippedConfigNames } from './shipped';

@@ -8,6 +8,7 @@ export {
 export {
   type CatalogConfig,
   type CatalogEntry,
+  checkBuiltInRoot,
   DATASET_CATALOG,
   DEFAULT_ROOTS,
   resolveDataset,

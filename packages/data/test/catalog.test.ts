@@ -4,6 +4,7 @@ import {
   buildDataset,
   COCO_CLASSES,
   ConcatDataset,
+  checkBuiltInRoot,
   DATASET_CATALOG,
   resolveDataset,
   SHAPES_CLASSES,
@@ -160,5 +161,55 @@ describe('buildDataset', () => {
     const coco = buildDataset(cfg, ['coco_sample'], true);
     expect(coco.length).toBe(2);
     expect(coco.imageId(0)).toBe(139);
+  });
+});
+
+describe('a built-in data set that is not on disk', () => {
+  const tmp = tempDir('roots');
+  afterAll(tmp.cleanup);
+
+  test('VOC: the error names the missing folder and says to set VOC_ROOT', () => {
+    const root = path.join(tmp.dir, 'no-voc');
+    expect(() => checkBuiltInRoot('voc_2007_trainval', config(), { VOC_ROOT: root })).toThrow(
+      `data set 'voc_2007_trainval': ${path.join(root, 'VOC2007')} does not exist (VOC_ROOT is '${root}'); ` +
+        'set VOC_ROOT to the folder holding VOC2007/ and VOC2012/ (the unpacked VOCdevkit)',
+    );
+    expect(() => checkBuiltInRoot('voc_2012_test', config(), {})).toThrow(
+      `${path.join('datasets', 'VOC2012')} does not exist (VOC_ROOT is not set; the default root is 'datasets')`,
+    );
+  });
+
+  test('COCO: the missing annotation file, then COCO_ROOT', () => {
+    const root = path.join(tmp.dir, 'coco');
+    expect(() => checkBuiltInRoot('coco_2014_minival', config(), { COCO_ROOT: root })).toThrow(
+      `data set 'coco_2014_minival': ${path.join(root, 'annotations', 'instances_minival2014.json')} does not exist ` +
+        `(COCO_ROOT is '${root}'); set COCO_ROOT to the folder holding annotations/`,
+    );
+  });
+
+  test('passes when the folder exists, and leaves DATASETS.CATALOG names to their own paths', async () => {
+    await writeVocSplit(path.join(tmp.dir, 'voc', 'VOC2007'), 'test', [
+      { id: 'x', width: 10, height: 10, objects: [{ name: 'cat', box: [1, 1, 4, 4] }] },
+    ]);
+    expect(() =>
+      checkBuiltInRoot('voc_2007_test', config(), { VOC_ROOT: path.join(tmp.dir, 'voc') }),
+    ).not.toThrow();
+    const mine = config({
+      voc_2007_test: { FORMAT: 'voc', DATA_DIR: path.join(tmp.dir, 'nowhere'), SPLIT: 'test' },
+    });
+    expect(() => checkBuiltInRoot('voc_2007_test', mine, {})).not.toThrow();
+  });
+
+  test('buildDataset checks it under the environment', () => {
+    const saved = process.env.VOC_ROOT;
+    process.env.VOC_ROOT = path.join(tmp.dir, 'missing');
+    try {
+      expect(() => buildDataset(config(), ['voc_2007_test'], false)).toThrow(
+        'set VOC_ROOT to the folder holding VOC2007/',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.VOC_ROOT;
+      else process.env.VOC_ROOT = saved;
+    }
   });
 });

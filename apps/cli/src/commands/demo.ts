@@ -6,6 +6,8 @@ import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/data';
 import { Predictor, writeFileAtomic } from '@ssd/engine';
 import { drawDetections, writeImageFile } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { checkComponentsRegistered } from '../registered';
+import { CONFIG_FILE_HELP } from './options';
 
 /** Class names (background first) by `--dataset_type`. */
 const CLASS_LISTS: Record<string, readonly string[]> = {
@@ -34,7 +36,7 @@ function score(value: string): number {
 export function demoCommand(): Command {
   return new Command('demo')
     .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
-    .requiredOption('--config-file <file>', 'YAML config file')
+    .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
       '--ckpt <checkpoint>',
       'checkpoint: ours, a reference .pth, an http(s) URL, or a model zoo name (see `ssd models`)',
@@ -79,6 +81,7 @@ function realFolder(dir: string): string {
  */
 export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
   const cfg = structuredClone(loadConfig(opts.configFile, overrides));
+  checkComponentsRegistered(cfg);
   let files: string[];
   try {
     files = readdirSync(opts.images_dir)

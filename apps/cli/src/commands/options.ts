@@ -9,3 +9,7 @@ export function positiveInt(name: string): (value: string) => number {
     return n;
   };
 }
+
+/** The help of every `--config-file`: a path, or the name of a config that ships with @ssd/config. */
+export const CONFIG_FILE_HELP =
+  'YAML config file, or the name of a shipped config (vgg_ssd300_voc0712, mobilenet_v2_ssd320_voc0712, …)';

@@ -4,11 +4,12 @@ import { loadConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
 import { runTraining } from '@ssd/trainer';
 import { Command } from 'commander';
+import { checkComponentsRegistered } from '../registered';
 import { runDemo } from './demo';
-import { positiveInt } from './options';
+import { CONFIG_FILE_HELP, positiveInt } from './options';
 
-/** The quick start's config, relative to the repository root. */
-const CONFIG = path.join('configs', 'quickstart_mobilenet_v2_ssdlite_shapes.yaml');
+/** The quick start's config: the one @ssd/config ships, so that the quick start runs outside the repository. */
+const CONFIG = 'quickstart_mobilenet_v2_ssdlite_shapes';
 
 interface QuickstartOptions {
   configFile: string;
@@ -21,7 +22,7 @@ interface QuickstartOptions {
 export function quickstartCommand(): Command {
   return new Command('quickstart')
     .description('make the built-in shapes data (if missing), train a detector on it, evaluate, run the demo')
-    .option('--config-file <file>', 'YAML config file', CONFIG)
+    .option('--config-file <file>', CONFIG_FILE_HELP, CONFIG)
     .option(
       '--data_dir <dir>',
       'where the shapes data set lives ($SHAPES_ROOT)',
@@ -56,6 +57,7 @@ async function quickstart(overrides: string[], opts: QuickstartOptions): Promise
   // The shapes catalog entries read $SHAPES_ROOT.
   process.env.SHAPES_ROOT = opts.dataDir;
   const cfg = loadConfig(opts.configFile, overrides);
+  checkComponentsRegistered(cfg);
   if (!existsSync(path.join(opts.dataDir, 'ImageSets', 'Main', 'train.txt'))) {
     console.log(`[quickstart] writing the shapes data set to ${opts.dataDir}`);
     await writeShapesDataset(opts.dataDir, { train: opts.trainImages, test: 100, seed: 0 });

@@ -1,12 +1,14 @@
+import { loadConfig } from '@ssd/config';
 import { runTraining } from '@ssd/trainer';
 import { Command } from 'commander';
-import { positiveInt } from './options';
+import { checkComponentsRegistered } from '../registered';
+import { CONFIG_FILE_HELP, positiveInt } from './options';
 
 /** `ssd train --config-file F [--log_step N --save_step N --eval_step N] [KEY VALUE …]`. */
 export function trainCommand(): Command {
   return new Command('train')
     .description('train a detector; running it again resumes from OUTPUT_DIR/last_checkpoint')
-    .requiredOption('--config-file <file>', 'YAML config file')
+    .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .option('--log_step <n>', 'log every n iterations', positiveInt('--log_step'), 10)
     .option(
       '--save_step <n>',
@@ -26,6 +28,8 @@ export function trainCommand(): Command {
         overrides: string[],
         opts: { configFile: string; log_step: number; save_step: number; eval_step: number },
       ) => {
+        // Checked here, where `--require` is known, before the trainer loads data or a backend.
+        checkComponentsRegistered(loadConfig(opts.configFile, overrides));
         await runTraining({
           configFile: opts.configFile,
           overrides,

@@ -1,5 +1,5 @@
 import type { DetectionDataset } from './base';
-import { type CatalogConfig, resolveDataset } from './catalog';
+import { type CatalogConfig, checkBuiltInRoot, resolveDataset } from './catalog';
 import { COCODataset } from './coco';
 import { ConcatDataset } from './concat';
 import type { DatasetSource } from './types';
@@ -49,6 +49,9 @@ export function buildDataset(
 ): DetectionDataset {
   if (names.length === 0)
     throw new Error(`no data sets named (DATASETS.${isTrain ? 'TRAIN' : 'TEST'} is empty)`);
-  const datasets = names.map((name) => buildDatasetFromSource(resolveDataset(name, cfg), isTrain));
+  const datasets = names.map((name) => {
+    checkBuiltInRoot(name, cfg);
+    return buildDatasetFromSource(resolveDataset(name, cfg), isTrain);
+  });
   return datasets.length === 1 ? datasets[0]! : new ConcatDataset(datasets, names);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { UserDatasetSpec } from '@ssd/config';
 import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from './classes';
@@ -20,6 +21,13 @@ export const DEFAULT_ROOTS: Readonly<Record<CatalogEntry['rootEnv'], string>> = 
   VOC_ROOT: 'datasets',
   COCO_ROOT: 'datasets',
   SHAPES_ROOT: path.join('datasets', 'shapes'),
+};
+
+/** What each root must hold, for the message when a built-in data set is not found under it. */
+const ROOT_CONTENTS: Readonly<Record<CatalogEntry['rootEnv'], string>> = {
+  VOC_ROOT: 'VOC2007/ and VOC2012/ (the unpacked VOCdevkit)',
+  COCO_ROOT: 'annotations/ and the image folders (train2014/, val2014/, …)',
+  SHAPES_ROOT: 'the synthetic shapes data set (`ssd dataset shapes DIR` writes one)',
 };
 
 const voc = (dataDir: string, split: string): CatalogEntry => ({
@@ -101,6 +109,30 @@ export function resolveDataset(
     ...(entry.annFile !== undefined && { annFile: path.join(root, entry.annFile) }),
     classNames: [...entry.classNames],
   };
+}
+
+/**
+ * Checks that a built-in data set (`voc_2007_trainval`, …) is where its root variable points, with an error
+ * that says which variable to set; a name the config's DATASETS.CATALOG declares has its own paths and
+ * is not checked here.
+ */
+export function checkBuiltInRoot(
+  name: string,
+  cfg: CatalogConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): void {
+  if (Object.hasOwn(cfg.DATASETS.CATALOG, name) || !Object.hasOwn(DATASET_CATALOG, name)) return;
+  const { rootEnv } = DATASET_CATALOG[name]!;
+  const source = resolveDataset(name, cfg, env);
+  // COCO reads its annotation file first, then the images.
+  const missing = [source.annFile, source.dataDir].find((p) => p !== undefined && !existsSync(p));
+  if (missing === undefined) return;
+  const root = env[rootEnv]
+    ? `${rootEnv} is '${env[rootEnv]}'`
+    : `${rootEnv} is not set; the default root is '${DEFAULT_ROOTS[rootEnv]}'`;
+  throw new Error(
+    `data set '${name}': ${missing} does not exist (${root}); set ${rootEnv} to the folder holding ${ROOT_CONTENTS[rootEnv]}`,
+  );
 }
 
 function fromUserSpec(name: string, spec: UserDatasetSpec): DatasetSource {
