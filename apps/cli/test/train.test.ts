@@ -75,6 +75,28 @@ describe('ssd train', () => {
   });
 });
 
+describe('ssd train --skip-test', () => {
+  it('evaluates at --eval_step but not at the end', async () => {
+    const project = await writeToyProject();
+    const r = spawnSync(
+      process.execPath,
+      [
+        ...[BIN, '--require', PLUGIN, 'train', '--config-file', project.configFile],
+        ...['--eval_step', '2', '--skip-test', 'SOLVER.MAX_ITER', '3'],
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Training finished at iteration 3');
+    const evals = readFileSync(path.join(project.outputDir, 'metrics.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.type === 'eval');
+    expect(evals.map((e) => e.iter)).toEqual([2]);
+  });
+});
+
 describe('ssd test --output_dir', () => {
   it('writes the metrics there instead of OUTPUT_DIR/inference', async () => {
     const project = await writeToyProject();

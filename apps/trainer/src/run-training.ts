@@ -9,6 +9,8 @@ export interface TrainingRequest {
   logStep?: number;
   saveStep?: number;
   evalStep?: number;
+  /** No evaluation at the end (the reference's `--skip-test`). */
+  skipTest?: boolean;
   log?: (line: string) => void;
 }
 
@@ -37,6 +39,7 @@ export async function runTraining(request: TrainingRequest): Promise<TrainResult
       logStep: request.logStep,
       saveStep: request.saveStep,
       evalStep: request.evalStep,
+      skipTest: request.skipTest,
       signal: controller.signal,
       log,
     });

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP, positiveInt } from './options';
 
-/** `ssd train --config-file F [--log_step N --save_step N --eval_step N] [KEY VALUE …]`. */
+/** `ssd train --config-file F [--log_step N --save_step N --eval_step N --skip-test] [KEY VALUE …]`. */
 export function trainCommand(): Command {
   return new Command('train')
     .description('train a detector; running it again resumes from OUTPUT_DIR/last_checkpoint')
@@ -22,11 +22,18 @@ export function trainCommand(): Command {
       positiveInt('--eval_step'),
       2500,
     )
+    .option('--skip-test', 'no evaluation at the end of training (the --eval_step ones still run)')
     .argument('[overrides...]', 'KEY VALUE config overrides, e.g. SOLVER.LR 0.01')
     .action(
       async (
         overrides: string[],
-        opts: { configFile: string; log_step: number; save_step: number; eval_step: number },
+        opts: {
+          configFile: string;
+          log_step: number;
+          save_step: number;
+          eval_step: number;
+          skipTest?: boolean;
+        },
       ) => {
         // Checked here, where `--require` is known, before the trainer loads data or a backend.
         checkComponentsRegistered(loadConfig(opts.configFile, overrides));
@@ -36,6 +43,7 @@ export function trainCommand(): Command {
           logStep: opts.log_step,
           saveStep: opts.save_step,
           evalStep: opts.eval_step,
+          skipTest: opts.skipTest,
         });
       },
     );

@@ -167,9 +167,12 @@ export class CheckpointHook implements TrainHook {
   }
 }
 
-/** Every `evalStep` iterations and at the end: evaluation on DATASETS.TEST, logged and recorded. */
+/** Every `evalStep` iterations and (unless `atEnd` is false) at the end: evaluation on DATASETS.TEST, logged and recorded. */
 export class EvalHook implements TrainHook {
-  constructor(private readonly evalStep: number) {}
+  constructor(
+    private readonly evalStep: number,
+    private readonly atEnd = true,
+  ) {}
 
   async afterStep(ctx: TrainContext, step: StepInfo): Promise<void> {
     if (this.evalStep > 0 && step.iteration % this.evalStep === 0 && step.iteration !== ctx.maxIter) {
@@ -178,7 +181,7 @@ export class EvalHook implements TrainHook {
   }
 
   async afterTrain(ctx: TrainContext, iteration: number, finished: boolean): Promise<void> {
-    if (finished) await this.evaluate(ctx, iteration);
+    if (finished && this.atEnd) await this.evaluate(ctx, iteration);
   }
 
   private async evaluate(ctx: TrainContext, iteration: number): Promise<void> {

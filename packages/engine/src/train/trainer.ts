@@ -35,6 +35,8 @@ export interface TrainOptions {
   saveStep?: number;
   /** Evaluate every this many iterations (reference default 2500); 0: only at the end. */
   evalStep?: number;
+  /** No evaluation at the end of training (the reference's `--skip-test`); `evalStep`'s still run. */
+  skipTest?: boolean;
   /** Aborting stops after the current iteration, saving a checkpoint to resume from (Ctrl-C). */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -130,7 +132,7 @@ async function trainLocked(
   const hooks: TrainHook[] = [
     logging,
     new CheckpointHook(options.saveStep ?? 2500),
-    new EvalHook(options.evalStep ?? 2500),
+    new EvalHook(options.evalStep ?? 2500, !options.skipTest),
     new PlotHook(),
     ...(options.hooks ?? []),
   ];
