@@ -66,7 +66,7 @@ export {
   ssdBoxPredictor,
   ssdLiteBoxPredictor,
 } from './head';
-export { registerTfjsGradients, registerWasmGradientKernels } from './kernels';
+export { registerTfjsGradients, registerWasmGradientKernels, registerWasmInferenceKernels } from './kernels';
 export { hardNegativeMining } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */

@@ -1,2 +1,2 @@
-export { registerWasmGradientKernels } from './register-wasm';
+export { registerWasmGradientKernels, registerWasmInferenceKernels } from './register-wasm';
 export { registerTfjsGradients } from './tfjs-gradients';
