@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TorchTensorLike } from '@ssd/modeling';
+import type { nn } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 
 const REFERENCE_DIR = path.resolve(__dirname, '../../../../../shared/fixtures/reference');
@@ -81,12 +81,12 @@ function formulaValues(name: string, shape: readonly number[], k: number, gain: 
  * state_dict lists (shared/fixtures/reference/state_dict_<config>.json), in its order, from the formula,
  * times its calibration factor where the fixture gives one (a float32 product, as PyTorch's).
  */
-export function parityStateDict(fixture: ParityFixture): Map<string, TorchTensorLike> {
+export function parityStateDict(fixture: ParityFixture): Map<string, nn.TorchTensorLike> {
   const listing = JSON.parse(
     readFileSync(path.join(REFERENCE_DIR, `state_dict_${fixture.config}.json`), 'utf8'),
   ) as { keys: Array<[string, number[], string]> };
   expect(listing.keys).toHaveLength(fixture.numTensors);
-  const weights = new Map<string, TorchTensorLike>();
+  const weights = new Map<string, nn.TorchTensorLike>();
   listing.keys.forEach(([name, shape, dtype], k) => {
     if (dtype === 'int64') {
       weights.set(name, { shape, dtype, data: [0n] });
