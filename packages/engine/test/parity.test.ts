@@ -64,12 +64,10 @@ type Device = 'js' | 'wasm' | 'webgpu';
 
 /**
  * Cases that take minutes on two CPU cores, run only with SSD_PARITY=all: VGG's 31–40 GFLOP forward on the
- * pure-JS backend (~150 s) and on a software WebGPU device (~80 s), and MobileNetV3 there (~50 s, many shaders).
- * The rest take ~1–30 s each.
+ * pure-JS backend (150–230 s) and on a software WebGPU device (~40 s). The rest take 1–20 s each.
  */
 function slow(device: Device, config: string): boolean {
-  if (device === 'wasm') return false;
-  return config.startsWith('vgg') || (device === 'webgpu' && config.startsWith('mobilenet_v3'));
+  return device !== 'wasm' && config.startsWith('vgg');
 }
 const RUN_ALL = process.env.SSD_PARITY === 'all';
 
