@@ -5,9 +5,6 @@
  * chooses it. WebGPU runs where an adapter exists (Mesa's software Vulkan driver gives one) and is skipped
  * otherwise.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import { SSDDetector } from '@ssd/modeling';
@@ -21,6 +18,7 @@ import {
   parityStateDict,
   readParityFixture,
 } from './helpers/parity-fixture';
+import { webgpuAdapterFound } from './helpers/webgpu-adapter';
 
 const CONFIGS = [
   'vgg_ssd300_voc0712',
@@ -39,25 +37,6 @@ const CONFIGS = [
  */
 function tolerance(torchFloat32Error: number): number {
   return 4 * torchFloat32Error + 2e-6;
-}
-
-/**
- * Whether Dawn finds a WebGPU adapter, asked in a child process so the answer is known when the tests are
- * declared (jest cannot skip tests from an async hook). Dawn wants XDG_RUNTIME_DIR; a private one is made.
- */
-function webgpuAdapterFound(): boolean {
-  if (!process.env.XDG_RUNTIME_DIR) {
-    const dir = path.join(tmpdir(), `xdg-${userInfo().username}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    process.env.XDG_RUNTIME_DIR = dir;
-  }
-  const probe = `
-    const path = require('node:path');
-    const dir = path.dirname(require.resolve('webgpu/package.json', { paths: [${JSON.stringify(__dirname)}] }));
-    const arch = process.platform === 'darwin' ? 'universal' : process.arch;
-    const dawn = require(path.join(dir, 'dist', process.platform + '-' + arch, 'dawn.node'));
-    dawn.create([]).requestAdapter().then((a) => process.exit(a ? 0 : 3), () => process.exit(4));`;
-  return spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 60000 }).status === 0;
 }
 
 type Device = 'js' | 'wasm' | 'webgpu';
@@ -110,7 +89,11 @@ async function ourOutputs(fixture: ParityFixture): Promise<{ cls: Float32Array; 
 
 describe.each(DEVICES)('MODEL.DEVICE $device', ({ device, available }) => {
   beforeAll(async () => {
-    if (available) await initBackend(device, () => {});
+    if (!available) return;
+    // Test files share one tfjs engine: a webgpu backend an earlier file made belongs to that file's copy of
+    // tfjs-backend-webgpu and its Dawn instance, and hangs when this file's kernels drive it. Start afresh.
+    if (device === 'webgpu' && tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+    await initBackend(device, () => {});
   });
 
   const cases = CONFIGS.map((config) => ({ config, run: available && (RUN_ALL || !slow(device, config)) }));
