@@ -39,7 +39,7 @@ const seReductions = () => {
   return [tf.mean(x, [1, 2], true), tf.sum(x, [1, 2])];
 };
 // The pure-JS backend adds in float64: its results are the float32-rounded exact ones (error ≤ 6e-8); a
-// pairwise float32 sum stays within a few ulps, a sequential one drifts by ~n·ulp/√3 with n = 22 500.
+// cascade of float32 sums stays within a few ulps, a sequential one drifts by ~√(n/3) ulp with n = 22 500.
 const BOUND = 5e-7;
 
 test('wasm own Mean and Sum miss the pure-JS results on a squeeze-excitation mean; ours meet them', async () => {

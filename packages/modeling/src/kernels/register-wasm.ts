@@ -1,12 +1,12 @@
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { cascadeMeanKernel, cascadeSumKernel } from './cascade-reduce';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { depthwiseBackpropInput } from './depthwise-backprop-input';
 import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
-import { pairwiseMeanKernel, pairwiseSumKernel } from './pairwise-reduce';
 import { sharedIdentity, sharedSameTypeCast } from './shared-identity';
 import { registerTfjsGradients } from './tfjs-gradients';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
@@ -18,8 +18,8 @@ const WASM = 'wasm';
  * wasm's own kernel, which keeps the inputs the replacement does not take.
  */
 const WASM_ACCURATE_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
-  [tf.Sum]: pairwiseSumKernel,
-  [tf.Mean]: pairwiseMeanKernel,
+  [tf.Sum]: cascadeSumKernel,
+  [tf.Mean]: cascadeMeanKernel,
 };
 
 /**
