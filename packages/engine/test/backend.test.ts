@@ -50,6 +50,7 @@ describe('initBackend', () => {
       return;
     }
     const lines: string[] = [];
+    if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
     const selected = await initBackend('webgpu', (l) => lines.push(l));
     expect(selected.backend).toBe('webgpu');
     expect(selected.adapter!.name).not.toBe('');

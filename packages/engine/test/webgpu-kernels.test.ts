@@ -6,7 +6,7 @@
 import { registerTfjsGradients, registerWebGpuGradientKernels } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src';
-import { describeWebGpu } from './helpers/webgpu';
+import { describeWebGpu, useWebGpu } from './helpers/webgpu';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 /** [batch, height, width, in channels, filter size, out channels, stride, padding]. */
@@ -101,7 +101,7 @@ describeWebGpu('webgpu gradient kernels equal the js backend', () => {
     registerTfjsGradients();
     for (const { c, depthwise } of cases)
       expected.set(JSON.stringify([c, depthwise]), await gradients(c, depthwise));
-    await initBackend('webgpu', () => {});
+    await useWebGpu();
     expect(registerWebGpuGradientKernels()).toEqual([
       tf.Conv2DBackpropFilter,
       tf.DepthwiseConv2dNativeBackpropFilter,
@@ -151,7 +151,7 @@ describeWebGpu('webgpu reductions over leading axes equal the js backend', () =>
   beforeAll(async () => {
     await initBackend('js', () => {});
     for (const c of REDUCE_CASES) expected.set(JSON.stringify(c), await reduce(c));
-    await initBackend('webgpu', () => {});
+    await useWebGpu();
     registerWebGpuGradientKernels();
   });
 

@@ -11,7 +11,7 @@ import { buildDetectionModel, registerTfjsGradients, registerWasmGradientKernels
 import { buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src';
-import { describeWebGpu } from './helpers/webgpu';
+import { describeWebGpu, useWebGpu } from './helpers/webgpu';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -80,7 +80,7 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
       tf.dispose([cpuBatch.images, cpuBatch.targets.boxes, cpuBatch.targets.labels]);
       cpuModel.dispose();
 
-      await initBackend('webgpu', () => {});
+      await useWebGpu();
       registerTfjsGradients();
       const model = buildDetectionModel(cfg);
       const optimizer = buildOptimizer(cfg, model.trainableVariables());

@@ -19,7 +19,7 @@ import {
   train,
 } from '../src';
 import { tinyConfig, tinyProject } from './helpers/tiny-setup';
-import { describeWebGpu } from './helpers/webgpu';
+import { describeWebGpu, useWebGpu } from './helpers/webgpu';
 
 const REPO = path.resolve(__dirname, '../../..');
 const QUICKSTART = path.join(REPO, 'configs/quickstart_mobilenet_v2_ssdlite_shapes.yaml');
@@ -83,7 +83,7 @@ describeWebGpu('training on webgpu', () => {
   });
 
   it('computes the reference MultiBox loss on the device', async () => {
-    await initBackend('webgpu', () => {});
+    await useWebGpu();
     const fx = JSON.parse(
       readFileSync(path.join(REPO, '../shared/fixtures/reference/multibox_loss.json'), 'utf8'),
     ) as {
@@ -122,7 +122,7 @@ describeWebGpu('training on webgpu', () => {
       const project = await tinyProject();
       const js = recorder();
       await train(tinyConfig(project, ['MODEL.DEVICE', 'js']), { ...quiet, hooks: [js.hook] });
-      await initBackend('webgpu', () => {});
+      await useWebGpu();
       const gpu = recorder();
       const straight = tinyConfig(project, ['MODEL.DEVICE', 'webgpu']);
       await train(straight, { ...quiet, hooks: [gpu.hook], keepBackend: true });
@@ -157,7 +157,7 @@ describeWebGpu('training on webgpu', () => {
       const js = recorder();
       await train(quickstart('js', 1), { ...quiet, hooks: [js.hook] });
       // Every read the trainer, its hooks (checkpoint, evaluation) and the loss make must be asynchronous.
-      const selected = await initBackend('webgpu', () => {});
+      const selected = await useWebGpu();
       expect(selected.adapter).toBeDefined();
       const readSync = jest.spyOn(tf.backend(), 'readSync');
       const cfg = quickstart('webgpu', 2);

@@ -68,7 +68,12 @@ export {
   ssdBoxPredictor,
   ssdLiteBoxPredictor,
 } from './head';
-export { registerTfjsGradients, registerWasmGradientKernels, registerWebGpuGradientKernels } from './kernels';
+export {
+  registerTfjsGradients,
+  registerWasmGradientKernels,
+  registerWasmInferenceKernels,
+  registerWebGpuGradientKernels,
+} from './kernels';
 export { hardNegativeMask } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */

@@ -140,13 +140,16 @@ export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterDescription 
 }
 
 /**
- * The Dawn instance and adapter, made once per process: tfjs's webgpu backend keeps the device it made from
- * them, and a second instance replacing the first in navigator.gpu lets the first be collected under it
+ * The Dawn instance's adapter, opened once per process and shared by every copy of this module (two installed
+ * copies, or a test runner's fresh module registry per file): tfjs's webgpu backend keeps the device it made
+ * from navigator.gpu, and a second instance replacing the first lets the first be collected under that device
  * (Dawn aborts the process).
  */
-let dawn: { adapter: GpuAdapterDescription } | undefined;
+const DAWN = Symbol.for('ssd-ts.webgpu.dawn');
+type DawnState = { adapter: GpuAdapterDescription };
+const processWide = globalThis as { [DAWN]?: Promise<DawnState> };
 
-async function openDawn(): Promise<{ adapter: GpuAdapterDescription }> {
+async function openDawn(): Promise<DawnState> {
   let mod: WebGpuModule;
   try {
     // The package's entry is ESM; its native Dawn binding is what we need, and it loads from CommonJS
@@ -174,8 +177,12 @@ async function openDawn(): Promise<{ adapter: GpuAdapterDescription }> {
 }
 
 async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
-  dawn ??= await openDawn();
-  const { adapter } = dawn;
+  processWide[DAWN] ??= openDawn().catch((e: unknown) => {
+    // No adapter now may be one later (a driver installed): do not keep the failure.
+    delete processWide[DAWN];
+    throw e;
+  });
+  const { adapter } = await processWide[DAWN];
   if (options.hardwareOnly && adapter.software) {
     throw new BackendUnavailableError('webgpu', `only a software adapter was found (${adapter.name})`);
   }

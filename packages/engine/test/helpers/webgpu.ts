@@ -43,3 +43,16 @@ export function hasWebGpu(): boolean {
 
 /** `describe` where a WebGPU adapter exists, `describe.skip` elsewhere. */
 export const describeWebGpu: jest.Describe = hasWebGpu() ? describe : describe.skip;
+
+let fresh = false;
+
+/**
+ * Makes webgpu the backend. The first call in a test file starts a new webgpu backend: test files share one
+ * tfjs engine but each loads its own copy of tfjs-backend-webgpu, and a backend made by an earlier file's copy
+ * hangs when this file's kernels drive it.
+ */
+export async function useWebGpu(): Promise<SelectedBackend> {
+  if (!fresh && tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+  fresh = true;
+  return initBackend('webgpu', () => {});
+}

@@ -1,3 +1,3 @@
-export { registerWasmGradientKernels } from './register-wasm';
+export { registerWasmGradientKernels, registerWasmInferenceKernels } from './register-wasm';
 export { registerTfjsGradients } from './tfjs-gradients';
 export { registerWebGpuGradientKernels } from './webgpu/register-webgpu';
