@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describeAdapter, type GpuAdapterDescription, initBackend, type SelectedBackend } from '../../src';
 
 const PROBE = `
 const path = require('node:path');
@@ -14,7 +16,14 @@ const dir = path.dirname(require.resolve('webgpu/package.json'));
 const arch = process.platform === 'darwin' ? 'universal' : process.arch;
 const dawn = require(path.join(dir, 'dist', process.platform + '-' + arch, 'dawn.node'));
 Object.assign(globalThis, dawn.globals);
-dawn.create([]).requestAdapter().then((a) => process.exit(a ? 0 : 1), () => process.exit(1));
+dawn.create([]).requestAdapter({ powerPreference: 'high-performance' }).then(
+  (a) => {
+    if (!a) process.exit(1);
+    process.stdout.write(JSON.stringify({ info: a.info, isFallbackAdapter: a.isFallbackAdapter }));
+    process.exit(0);
+  },
+  () => process.exit(1),
+);
 `;
 
 /** Dawn's Vulkan loader wants a runtime directory; give it one where the environment has none. */
@@ -25,20 +34,26 @@ function ensureRuntimeDir(): void {
   process.env.XDG_RUNTIME_DIR = dir;
 }
 
-let probed: boolean | undefined;
+let probed: GpuAdapterDescription | null | undefined;
 
-/** True when a WebGPU adapter is available here. */
-export function hasWebGpu(): boolean {
+/** The WebGPU adapter available here, or null. */
+export function webGpuAdapter(): GpuAdapterDescription | null {
   if (probed === undefined) {
     ensureRuntimeDir();
     const r = spawnSync(process.execPath, ['-e', PROBE], {
       cwd: __dirname,
       timeout: 60_000,
-      stdio: 'ignore',
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
     });
-    probed = r.status === 0;
+    probed = r.status === 0 ? describeAdapter({ ...JSON.parse(r.stdout), features: new Set() }) : null;
   }
   return probed;
+}
+
+/** True when a WebGPU adapter is available here. */
+export function hasWebGpu(): boolean {
+  return webGpuAdapter() !== null;
 }
 
 /** `describe` where a WebGPU adapter exists, `describe.skip` elsewhere. */
