@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readTorchCheckpoint } from '../src/checkpoint';
-import { BatchNorm2d, Scope, StateStore } from '../src/nn';
+import { BatchNorm2d, Scope, StateStore, type TorchTensorLike } from '../src/nn';
 import {
   bytes,
   claimSize,
@@ -210,7 +210,7 @@ describe('hostile .pth: values', () => {
     const store = model();
     const i64 = (n: number) => ({ shape: [n], dtype: 'int64', data: new BigInt64Array(n) });
     const f32 = (n: number) => ({ shape: [n], dtype: 'float32', data: new Float32Array(n) });
-    const map = new Map([
+    const map = new Map<string, TorchTensorLike>([
       ['bn.weight', i64(2)],
       ['bn.bias', f32(2)],
       ['bn.running_mean', f32(2)],
