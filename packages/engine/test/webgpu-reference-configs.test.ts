@@ -3,12 +3,11 @@
  * backend's, two SGD steps on that batch lower it, and every trainable tensor gets a finite gradient. On Mesa's
  * software device (CI) every new layer shape compiles new shaders on the CPU, so a whole MobileNetV3,
  * EfficientNet-B3 or VGG step costs many minutes there: CI runs MobileNetV2 whole (at a reduced input size:
- * its layers and kernels are the same at any size) and checks the blocks two other architectures add —
+ * its layers and kernels are the same at any size) and checks the layers the other architectures add — VGG's
+ * dilated fc6, ceil-mode and 3×3/1 pools and L2Norm;
  * MobileNetV3's hard-swish blocks with hard-sigmoid squeeze-excitation; EfficientNet's swish MBConv blocks with
  * sigmoid squeeze-excitation, 5×5 strided depthwise convolutions and TensorFlow 'same' padding — and their
- * gradients against js. (VGG's own layers — dilated fc6, ceil-mode and 3×3/1 pools, L2Norm — agree with js to
- * 3e-7 on the software device run as a plain script, but that test hangs under jest there: not yet understood.)
- * On a hardware adapter every architecture runs whole. The COCO variants of the VGG configs differ only in
+ * gradients against js. On a hardware adapter every architecture runs whole. The COCO variants of the VGG configs differ only in
  * NUM_CLASSES.
  */
 import path from 'node:path';
@@ -94,53 +93,56 @@ async function lossOf(model: ReturnType<typeof buildDetectionModel>, batch: Retu
 describeWebGpu('every reference architecture trains on webgpu', () => {
   afterAll(() => initBackend('js', () => {}));
 
-  it.each(CASES)(
-    '%s at %i², batch %i (against %s)',
-    async (name, size, n, reference) => {
-      // Reference: a CPU backend's loss for the same initial weights and batch.
-      await initBackend(reference, () => {});
-      if (reference === 'wasm') registerWasmGradientKernels();
-      const cfg = config(name, size);
-      const cpuModel = buildDetectionModel(cfg);
-      const cpuBatch = batchFor(cpuModel, size, n);
-      const expected = await lossOf(cpuModel, cpuBatch);
-      tf.dispose([cpuBatch.images, cpuBatch.targets.boxes, cpuBatch.targets.labels]);
-      cpuModel.dispose();
+  // jest refuses an empty table.
+  if (CASES.length === 0) it.skip('(whole models run on a hardware adapter only)', () => {});
+  else
+    it.each(CASES)(
+      '%s at %i², batch %i (against %s)',
+      async (name, size, n, reference) => {
+        // Reference: a CPU backend's loss for the same initial weights and batch.
+        await initBackend(reference, () => {});
+        if (reference === 'wasm') registerWasmGradientKernels();
+        const cfg = config(name, size);
+        const cpuModel = buildDetectionModel(cfg);
+        const cpuBatch = batchFor(cpuModel, size, n);
+        const expected = await lossOf(cpuModel, cpuBatch);
+        tf.dispose([cpuBatch.images, cpuBatch.targets.boxes, cpuBatch.targets.labels]);
+        cpuModel.dispose();
 
-      await useWebGpu();
-      registerTfjsGradients();
-      const model = buildDetectionModel(cfg);
-      const optimizer = buildOptimizer(cfg, model.trainableVariables());
-      const batch = batchFor(model, size, n);
-      const vars = model.trainableVariables();
-      const losses: number[] = [];
-      for (let step = 0; step < 2; step++) {
-        const { value, grads } = tf.variableGrads(() => {
-          const { regLoss, clsLoss } = model.loss(batch.images, batch.targets);
-          return tf.add(regLoss, clsLoss) as tf.Scalar;
-        }, [...vars.values()]);
-        losses.push((await value.data())[0]!);
-        if (step === 0) {
-          const norms = tf.tidy(() =>
-            tf.stack([...vars.values()].map((v) => tf.sum(tf.abs(grads[v.name]!)))),
-          );
-          const values = await norms.data();
-          norms.dispose();
-          expect([...values].every(Number.isFinite)).toBe(true);
+        await useWebGpu();
+        registerTfjsGradients();
+        const model = buildDetectionModel(cfg);
+        const optimizer = buildOptimizer(cfg, model.trainableVariables());
+        const batch = batchFor(model, size, n);
+        const vars = model.trainableVariables();
+        const losses: number[] = [];
+        for (let step = 0; step < 2; step++) {
+          const { value, grads } = tf.variableGrads(() => {
+            const { regLoss, clsLoss } = model.loss(batch.images, batch.targets);
+            return tf.add(regLoss, clsLoss) as tf.Scalar;
+          }, [...vars.values()]);
+          losses.push((await value.data())[0]!);
+          if (step === 0) {
+            const norms = tf.tidy(() =>
+              tf.stack([...vars.values()].map((v) => tf.sum(tf.abs(grads[v.name]!)))),
+            );
+            const values = await norms.data();
+            norms.dispose();
+            expect([...values].every(Number.isFinite)).toBe(true);
+          }
+          optimizer.step(grads);
+          tf.dispose([value, ...Object.values(grads)]);
         }
-        optimizer.step(grads);
-        tf.dispose([value, ...Object.values(grads)]);
-      }
-      const after = await lossOf(model, batch);
-      tf.dispose([batch.images, batch.targets.boxes, batch.targets.labels]);
-      optimizer.dispose();
-      model.dispose();
+        const after = await lossOf(model, batch);
+        tf.dispose([batch.images, batch.targets.boxes, batch.targets.labels]);
+        optimizer.dispose();
+        model.dispose();
 
-      expect(Math.abs(losses[0]! - expected) / expected).toBeLessThan(1e-4);
-      expect(after).toBeLessThan(losses[0]!);
-    },
-    900_000,
-  );
+        expect(Math.abs(losses[0]! - expected) / expected).toBeLessThan(1e-4);
+        expect(after).toBeLessThan(losses[0]!);
+      },
+      900_000,
+    );
 });
 
 /** A few layers as one differentiable function, and the state holding their parameters. */
@@ -150,6 +152,32 @@ interface Layers {
 }
 
 const TRAINING = { training: true } as const;
+
+/** VGG's own layers: fc6's dilated convolution, conv4_3's L2Norm, ceil-mode 2×2/2 and pool5's 3×3/1 max-pools. */
+function vggLayers(): Layers {
+  const store = new nn.StateStore(3);
+  const scope = new nn.Scope(store, 'vgg');
+  const conv = new nn.Conv2d(scope.child('conv'), {
+    inChannels: 3,
+    outChannels: 8,
+    kernelSize: 3,
+    padding: 1,
+  });
+  const pool = new nn.MaxPool2d({ kernelSize: 2, stride: 2, ceilMode: true });
+  const fc6 = new nn.Conv2d(scope.child('fc6'), {
+    inChannels: 8,
+    outChannels: 8,
+    kernelSize: 3,
+    padding: 6,
+    dilation: 6,
+  });
+  const pool5 = new nn.MaxPool2d({ kernelSize: 3, stride: 1, padding: 1 });
+  const l2 = new nn.L2Norm(scope.child('l2'), 8, 20);
+  return {
+    store,
+    forward: (x) => l2.forward(pool5.forward(tf.relu(fc6.forward(pool.forward(tf.relu(conv.forward(x))))))),
+  };
+}
 
 /** MobileNetV3's blocks: hard-swish with squeeze-excitation (hard-sigmoid gate), strided and residual. */
 function mobileNetV3Layers(): Layers {
@@ -233,6 +261,7 @@ describeWebGpu('the layers each architecture adds, on webgpu', () => {
   afterAll(() => initBackend('js', () => {}));
 
   it.each([
+    ['VGG', vggLayers],
     ['MobileNetV3', mobileNetV3Layers],
     ['EfficientNet', efficientNetLayers],
   ] as const)("%s: the js backend's gradients", async (_name, make) => {

@@ -19,7 +19,9 @@ Object.assign(globalThis, dawn.globals);
 dawn.create([]).requestAdapter({ powerPreference: 'high-performance' }).then(
   (a) => {
     if (!a) process.exit(1);
-    process.stdout.write(JSON.stringify({ info: a.info, isFallbackAdapter: a.isFallbackAdapter }));
+    // The info's fields are getters: copy them (JSON.stringify sees none).
+    const { vendor, architecture, device, description } = a.info;
+    process.stdout.write(JSON.stringify({ info: { vendor, architecture, device, description }, isFallbackAdapter: a.isFallbackAdapter }));
     process.exit(0);
   },
   () => process.exit(1),
