@@ -4,11 +4,10 @@
  * software device (CI) every new layer shape compiles new shaders on the CPU, so a whole MobileNetV3,
  * EfficientNet-B3 or VGG step costs many minutes there: CI runs MobileNetV2 whole (at a reduced input size:
  * its layers and kernels are the same at any size) and checks the layers the other architectures add — VGG's
- * dilated fc6, ceil-mode and 3×3/1 pools and L2Norm;
- * MobileNetV3's hard-swish blocks with hard-sigmoid squeeze-excitation; EfficientNet's swish MBConv blocks with
- * sigmoid squeeze-excitation, 5×5 strided depthwise convolutions and TensorFlow 'same' padding — and their
- * gradients against js. On a hardware adapter every architecture runs whole. The COCO variants of the VGG configs differ only in
- * NUM_CLASSES.
+ * dilated fc6, ceil-mode and 3×3/1 pools and L2Norm; MobileNetV3's hard-swish blocks with hard-sigmoid
+ * squeeze-excitation; EfficientNet's swish MBConv blocks with sigmoid squeeze-excitation, 5×5 strided
+ * depthwise convolutions and TensorFlow 'same' padding — and their gradients against js. On a hardware
+ * adapter every architecture runs whole. The COCO variants of the VGG configs differ only in NUM_CLASSES.
  */
 import path from 'node:path';
 import { loadConfig, type SSDConfig } from '@ssd/config';
