@@ -4,7 +4,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { groupsFor, MAX_GROUPS_PER_DIMENSION, type WebGpuBackendLike, type WgslProgram } from './program';
+import { groupsFor, planSplits, type WebGpuBackendLike, type WgslProgram } from './program';
 import { sumSplits } from './sum-splits';
 
 /** Output tile of one workgroup (filter rows × output channels) and the reduction step held in shared memory. */
@@ -110,13 +110,6 @@ function program(convInfo: backend_util.Conv2DInfo, rows: number, splits: number
   };
 }
 
-/** How many ways to split a reduction of `reduction` steps when the output has `groups` tiles. */
-export function splitCount(reduction: number, groups: number, minPerSplit: number): number {
-  const wanted = Math.ceil(TARGET_GROUPS / groups);
-  const most = Math.max(1, Math.floor(reduction / minPerSplit));
-  return Math.max(1, Math.min(wanted, most, MAX_GROUPS_PER_DIMENSION));
-}
-
 /** Conv2DBackpropFilter for the webgpu backend (NHWC, dilation 1, as tfjs's conv2d gradient calls it). */
 export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs.x as TensorInfo;
@@ -140,10 +133,13 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
   const rows = convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels;
   const reduction = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth;
   const groups = groupsFor(rows, TILE) * groupsFor(convInfo.outChannels, TILE);
-  const splits = splitCount(reduction, groups, MIN_K_PER_SPLIT);
-  const perSplit = Math.ceil(Math.ceil(reduction / splits) / TILE_K) * TILE_K;
-  const used = Math.ceil(reduction / perSplit);
-  const partials = gpu.runWebGPUProgram(program(convInfo, rows, used), [x, dy], 'float32', [
+  const { perSplit, count } = planSplits(
+    reduction,
+    Math.ceil(TARGET_GROUPS / groups),
+    MIN_K_PER_SPLIT,
+    TILE_K,
+  );
+  const partials = gpu.runWebGPUProgram(program(convInfo, rows, count), [x, dy], 'float32', [
     { type: 'int32', data: [convInfo.padInfo.top, convInfo.padInfo.left] },
     { type: 'int32', data: [convInfo.strideHeight, convInfo.strideWidth] },
     { type: 'int32', data: [convInfo.filterWidth] },

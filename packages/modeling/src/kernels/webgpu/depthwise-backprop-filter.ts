@@ -4,11 +4,12 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { splitCount } from './conv2d-backprop-filter';
-import { groupsFor, type WebGpuBackendLike, type WgslProgram } from './program';
+import { groupsFor, planSplits, type WebGpuBackendLike, type WgslProgram } from './program';
 import { sumSplits } from './sum-splits';
 
 const WORKGROUP = 64;
+/** Workgroups to aim for: enough to fill a large GPU several times over. */
+const TARGET_GROUPS = 1024;
 /** Fewest output pixels per thread: each costs one multiply-add per thread, so keep them many. */
 const MIN_PIXELS_PER_SPLIT = 64;
 
@@ -81,10 +82,9 @@ export const depthwiseBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) 
   }
   const size = filterShape.reduce((a, b) => a * b, 1);
   const pixels = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth;
-  const splits = splitCount(pixels, groupsFor(size, WORKGROUP), MIN_PIXELS_PER_SPLIT);
-  const perSplit = Math.ceil(pixels / splits);
-  const used = Math.ceil(pixels / perSplit);
-  const partials = gpu.runWebGPUProgram(program(size, used), [x, dy], 'float32', [
+  const wanted = Math.ceil(TARGET_GROUPS / groupsFor(size, WORKGROUP));
+  const { perSplit, count } = planSplits(pixels, wanted, MIN_PIXELS_PER_SPLIT);
+  const partials = gpu.runWebGPUProgram(program(size, count), [x, dy], 'float32', [
     { type: 'int32', data: [convInfo.padInfo.top, convInfo.padInfo.left] },
     { type: 'int32', data: [convInfo.strideHeight, convInfo.strideWidth] },
     { type: 'int32', data: [convInfo.filterWidth] },

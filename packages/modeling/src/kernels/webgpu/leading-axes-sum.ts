@@ -1,7 +1,7 @@
 import type { KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { leadingAxisCount } from '../leading-axes-reduce';
-import { groupsFor, MAX_GROUPS_PER_DIMENSION, type WebGpuBackendLike, type WgslProgram } from './program';
+import { groupsFor, planSplits, type WebGpuBackendLike, type WgslProgram } from './program';
 import { sumSplits } from './sum-splits';
 
 const WORKGROUP = 64;
@@ -52,14 +52,12 @@ function overLeadingAxes(fallback: KernelFunc, mean: boolean): KernelFunc {
     const rows = tf.util.sizeFromShape(x.shape.slice(0, count));
     const rest = x.shape.slice(count);
     const columns = tf.util.sizeFromShape(rest);
-    const wanted = Math.ceil(TARGET_THREADS / columns);
-    const splits = Math.max(
-      1,
-      Math.min(wanted, Math.floor(rows / MIN_ROWS_PER_SPLIT), MAX_GROUPS_PER_DIMENSION),
+    const { perSplit, count: splits } = planSplits(
+      rows,
+      Math.ceil(TARGET_THREADS / columns),
+      MIN_ROWS_PER_SPLIT,
     );
-    const perSplit = Math.ceil(rows / splits);
-    const used = Math.ceil(rows / perSplit);
-    const partials = gpu.runWebGPUProgram(program(columns, used), [x], 'float32', [
+    const partials = gpu.runWebGPUProgram(program(columns, splits), [x], 'float32', [
       { type: 'int32', data: [rows] },
       { type: 'int32', data: [columns] },
       { type: 'int32', data: [perSplit] },

@@ -41,3 +41,21 @@ export function groupsFor(size: number, perGroup: number): number {
 
 /** The maximum workgroup count per dispatch dimension that WebGPU guarantees. */
 export const MAX_GROUPS_PER_DIMENSION = 65535;
+
+/** How a split-K kernel divides a reduction of `length` steps over workgroups (or threads). */
+export interface SplitPlan {
+  /** Steps each split adds. */
+  readonly perSplit: number;
+  /** Splits that have work: the partial results a second pass adds. */
+  readonly count: number;
+}
+
+/**
+ * Splits a reduction of `length` steps into at most `wanted` slices of at least `minPerSplit` steps each (and
+ * at most a dispatch dimension's worth), each a multiple of `align` steps long.
+ */
+export function planSplits(length: number, wanted: number, minPerSplit: number, align = 1): SplitPlan {
+  const splits = Math.max(1, Math.min(wanted, Math.floor(length / minPerSplit), MAX_GROUPS_PER_DIMENSION));
+  const perSplit = Math.ceil(Math.ceil(length / splits) / align) * align;
+  return { perSplit, count: Math.ceil(length / perSplit) };
+}
