@@ -48,6 +48,11 @@ export function defaultConfig(): SSDConfig {
       WEIGHT_DECAY: 5e-4,
       WARMUP_FACTOR: 1.0 / 3,
       WARMUP_ITERS: 500,
+      // Ours: TRAIN_WORKERS threads share each batch's gradient computation (0: one per core on the
+      // single-threaded wasm/js backends, at least 2 images each; 1 elsewhere); MICRO_BATCH images per
+      // forward/backward pass, gradients summed into one step (0: as many as fit the backend's memory).
+      TRAIN_WORKERS: 0,
+      MICRO_BATCH: 0,
     },
     TEST: {
       NMS_THRESHOLD: 0.45,

@@ -70,6 +70,8 @@ export const configSchema = z
       WEIGHT_DECAY: num.min(0),
       WARMUP_FACTOR: num.min(0),
       WARMUP_ITERS: int.min(0),
+      TRAIN_WORKERS: int.min(0),
+      MICRO_BATCH: int.min(0),
     }),
     TEST: z.strictObject({
       NMS_THRESHOLD: num.min(0).max(1),

@@ -1,14 +1,8 @@
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
-import { makeTrainLoader, type TrainBatch } from '@ssd/data';
-import {
-  buildDetectionModel,
-  registerTfjsGradients,
-  registerWasmGradientKernels,
-  registerWebGpuGradientKernels,
-} from '@ssd/modeling';
+import { makeTrainLoader } from '@ssd/data';
+import { buildDetectionModel } from '@ssd/modeling';
 import { buildLrScheduler, buildOptimizer } from '@ssd/solver';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
 import { Checkpointer } from '../checkpoint/checkpointer';
 import { initBackboneFromPretrained } from '../checkpoint/pretrained';
@@ -24,7 +18,9 @@ import {
 } from './hooks';
 import { MetricsFile } from './metrics-file';
 import { withOutputLock } from './output-lock';
+import { StepRunner } from './parallel/step-runner';
 import { preflight } from './preflight';
+import { registerTrainingKernels } from './register-kernels';
 import { type ResumePoint, resumeTraining } from './resume';
 
 /** Options of `train`. */
@@ -45,6 +41,8 @@ export interface TrainOptions {
   hooks?: TrainHook[];
   /** Skip backend selection (the caller has set one up). */
   keepBackend?: boolean;
+  /** Modules training worker threads load first: packages registering the config's custom components. */
+  workerImports?: string[];
 }
 
 /** How training ended. */
@@ -86,9 +84,7 @@ async function trainLocked(
 ): Promise<TrainResult> {
   const dataset = preflight(cfg);
   if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
-  registerTfjsGradients();
-  if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
-  if (tf.getBackend() === 'webgpu') registerWebGpuGradientKernels();
+  registerTrainingKernels();
 
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
@@ -142,13 +138,15 @@ async function trainLocked(
 
   let iteration = startIter;
   let finished = startIter >= maxIter;
+  let runner: StepRunner | undefined;
   try {
+    runner = await StepRunner.create(cfg, model, optimizer, { log: ctx.log, workerImports: options.workerImports });
     const loader = makeTrainLoader(cfg, { dataset, startIter, maxIter });
     let last = performance.now();
     for await (const batch of loader) {
       const dataTime = (performance.now() - last) / 1000;
       const lr = optimizer.lr;
-      const losses = await trainStep(ctx, batch);
+      const losses = await runner.step(batch);
       iteration = batch.iteration + 1;
       if (![losses.loss, losses.reg_loss, losses.cls_loss].every(Number.isFinite)) {
         throw new NonFiniteLossError(iteration, losses, checkpointer.lastCheckpoint());
@@ -166,43 +164,10 @@ async function trainLocked(
     finished = iteration >= maxIter;
     for (const h of hooks) await h.afterTrain?.(ctx, iteration, finished);
   } finally {
+    await runner?.close();
     logging.afterTrain();
     optimizer.dispose();
     model.dispose();
   }
   return { iteration, finished, resumedFrom };
-}
-
-/**
- * One SGD step on a batch; returns the loss values (the update happens only if they are finite). The
- * losses are read with `data()`: GPU backends have no synchronous read in Node.
- */
-async function trainStep(ctx: TrainContext, batch: TrainBatch): Promise<StepInfo['losses']> {
-  const { model, optimizer } = ctx;
-  const n = batch.batchSize;
-  const s = batch.imageSize;
-  const p = batch.numPriors;
-  const parts: tf.Scalar[] = [];
-  const { value, grads } = tf.tidy(() => {
-    const images = tf.tensor4d(batch.images, [n, s, s, 3]);
-    const targets = {
-      boxes: tf.tensor3d(batch.locations, [n, p, 4]),
-      labels: tf.tensor2d(batch.labels, [n, p], 'int32'),
-    };
-    return tf.variableGrads(() => {
-      const { regLoss, clsLoss } = model.loss(images, targets);
-      parts.push(tf.keep(regLoss), tf.keep(clsLoss));
-      return tf.add(regLoss, clsLoss) as tf.Scalar;
-    }, [...model.trainableVariables().values()]);
-  });
-  // One read of all three values: a GPU backend waits for the step's work once.
-  const packed = tf.stack([value, ...parts]);
-  try {
-    const [loss, reg, cls] = await packed.data();
-    const losses = { loss: loss!, reg_loss: reg!, cls_loss: cls! };
-    if (Number.isFinite(losses.loss)) optimizer.step(grads);
-    return losses;
-  } finally {
-    tf.dispose([packed, value, ...parts, ...Object.values(grads)]);
-  }
 }

@@ -1,0 +1,120 @@
+import type { SSDDetector } from '@ssd/modeling';
+import * as tf from '@tensorflow/tfjs-core';
+import type { MicroBatch } from './plan';
+
+/** A training batch's arrays (`[N, S, S, 3]` images, `[N, P, 4]` box targets, `[N, P]` labels). */
+export interface BatchArrays {
+  imageSize: number;
+  numPriors: number;
+  images: Float32Array;
+  locations: Float32Array;
+  labels: Int32Array;
+}
+
+/** What one thread's share of a batch gave: gradients by tfjs variable name, and weighted losses. */
+export interface ShareGradients {
+  grads: tf.NamedTensorMap;
+  /** `[loss, reg_loss, cls_loss]`, each weighted by the share's part of the batch's loss. */
+  losses: tf.Tensor1D;
+}
+
+/** The model's non-trainable tensors (BatchNorm's running statistics and batch counters), by state key. */
+export function modelBuffers(model: SSDDetector): Map<string, tf.Variable> {
+  const trainable = model.trainableVariables();
+  return new Map([...model.stateDict()].filter(([key]) => !trainable.has(key)));
+}
+
+/**
+ * Sums the weighted gradients of a share's micro-batches. Each micro-batch starts from the same buffers
+ * (running statistics), and the share ends with their image-weighted mean: the running mean the whole share
+ * would give; the running variance lacks the spread between micro-batches' means (each micro-batch's
+ * forward pass normalises with its own batch statistics, as a smaller batch would).
+ */
+export class GradientAccumulator {
+  private readonly vars: tf.Variable[];
+  private readonly buffers: [tf.Variable, tf.Tensor][];
+  private grads?: tf.Tensor[];
+  private losses?: tf.Tensor1D;
+  private meanBuffers?: tf.Tensor[];
+  private passes = 0;
+
+  /** `shareImages`: the images this accumulator will see in all, which weight the running statistics. */
+  constructor(
+    private readonly model: SSDDetector,
+    private readonly shareImages: number,
+  ) {
+    this.vars = [...model.trainableVariables().values()];
+    this.buffers = [...modelBuffers(model).values()].map((v) => [v, tf.clone(v)]);
+  }
+
+  /** Adds one micro-batch's gradients; returns the bytes its forward pass kept for the backward pass. */
+  add(batch: BatchArrays, mb: MicroBatch): number {
+    if (this.passes > 0) for (const [v, start] of this.buffers) v.assign(start);
+    this.passes++;
+    const { imageSize: s, numPriors: p } = batch;
+    let kept = 0;
+    const { grads, losses } = tf.tidy(() => {
+      const images = tf.tensor4d(
+        batch.images.slice(mb.start * s * s * 3, (mb.start + mb.count) * s * s * 3),
+        [mb.count, s, s, 3],
+      );
+      const boxes = tf.tensor3d(
+        batch.locations.slice(mb.start * p * 4, (mb.start + mb.count) * p * 4),
+        [mb.count, p, 4],
+      );
+      const labels = tf.tensor2d(batch.labels.slice(mb.start * p, (mb.start + mb.count) * p), [mb.count, p], 'int32');
+      const before = tf.memory().numBytes;
+      let parts: tf.Tensor1D | undefined;
+      const { grads } = tf.variableGrads(() => {
+        const { regLoss, clsLoss } = this.model.loss(images, { boxes, labels });
+        kept = tf.memory().numBytes - before;
+        const total = tf.add(regLoss, clsLoss);
+        parts = tf.keep(tf.mul(tf.stack([total, regLoss, clsLoss]), mb.weight) as tf.Tensor1D);
+        return tf.mul(total, mb.weight) as tf.Scalar;
+      }, this.vars);
+      return { grads: this.vars.map((v) => grads[v.name]!), losses: parts! };
+    });
+    this.grads = this.sum(this.grads, grads);
+    [this.losses] = this.sum(this.losses && [this.losses], [losses]) as [tf.Tensor1D];
+    const share = mb.count / this.shareImages;
+    const weighted = this.buffers.map(([v]) => (v.dtype === 'float32' ? tf.mul(v, share) : tf.clone(v)));
+    this.meanBuffers = this.sum(this.meanBuffers, weighted);
+    return kept;
+  }
+
+  /**
+   * The summed gradients and losses (the caller disposes them); the model's float buffers take the mean of
+   * the micro-batches' (integer counters keep one pass's count).
+   */
+  finish(): ShareGradients {
+    if (!this.grads || !this.losses || !this.meanBuffers) throw new Error('GradientAccumulator: no micro-batch added');
+    if (this.passes > 1) {
+      for (const [i, [v]] of this.buffers.entries()) if (v.dtype === 'float32') v.assign(this.meanBuffers[i]!);
+    }
+    const grads: tf.NamedTensorMap = {};
+    for (const [i, v] of this.vars.entries()) grads[v.name] = this.grads[i]!;
+    const out = { grads, losses: this.losses };
+    this.grads = undefined;
+    this.losses = undefined;
+    this.dispose();
+    return out;
+  }
+
+  /** Frees what the accumulator holds (after `finish`, only its own copies; after an error, everything). */
+  dispose(): void {
+    tf.dispose([...(this.grads ?? []), ...(this.losses ? [this.losses] : []), ...(this.meanBuffers ?? [])]);
+    tf.dispose(this.buffers.map(([, start]) => start));
+    this.grads = undefined;
+    this.losses = undefined;
+    this.meanBuffers = undefined;
+    this.buffers.length = 0;
+  }
+
+  /** Element-wise sums, freeing the addends; the first call takes `next` as it is. */
+  private sum(acc: tf.Tensor[] | undefined, next: tf.Tensor[]): tf.Tensor[] {
+    if (!acc) return next;
+    const out = acc.map((a, i) => tf.add(a, next[i]!));
+    tf.dispose([...acc, ...next]);
+    return out;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Device, SSDConfig } from '@ssd/config';
+import type { MicroBatch } from './plan';
+import type { SharedLayout } from './shared-state';
+import type { BatchShape } from './shared-inputs';
+
+/** What a training worker starts with. */
+export interface TrainWorkerInit {
+  cfg: SSDConfig;
+  /** The MODEL.DEVICE that gives the main thread's backend (wasm or js). */
+  device: Device;
+  /** Modules (resolved paths) to load before building the model: packages registering components. */
+  imports: string[];
+  layout: SharedLayout;
+  /** The model's state, written by the main thread before each step. */
+  state: SharedArrayBuffer;
+  /** This worker's gradients and buffers (see SharedLayout). */
+  output: SharedArrayBuffer;
+}
+
+/** One step's work for a worker: its micro-batches of the shared batch. */
+export interface WorkerTask {
+  inputs: SharedArrayBuffer;
+  shape: BatchShape;
+  micro: MicroBatch[];
+}
+
+/** A worker's replies: started, a step done (its weighted losses), or the error that stopped it. */
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'done'; losses: number[] }
+  | { type: 'error'; message: string };

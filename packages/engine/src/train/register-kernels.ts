@@ -1,0 +1,9 @@
+import { registerTfjsGradients, registerWasmGradientKernels, registerWebGpuGradientKernels } from '@ssd/modeling';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Registers the gradients training needs on the current backend (tfjs's, plus the ones wasm/webgpu lack). */
+export function registerTrainingKernels(): void {
+  registerTfjsGradients();
+  if (tf.getBackend() === 'wasm') registerWasmGradientKernels();
+  if (tf.getBackend() === 'webgpu') registerWebGpuGradientKernels();
+}
