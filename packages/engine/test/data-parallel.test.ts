@@ -6,6 +6,7 @@ import { buildDetectionModel, buildPriors, matchAndEncode, registerTfjsGradients
 import { buildOptimizer } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { Checkpointer, loadTrainingCheckpoint, type TrainHook, train } from '../src';
 import { StepRunner } from '../src/train/parallel/step-runner';
 import { tinyConfig, tinyProject } from './helpers/tiny-setup';
 
@@ -116,5 +117,40 @@ describe('data-parallel training steps', () => {
       else if (key.endsWith('running_var')) expect(maxRelDiff(b, a)).toBeLessThan(0.04);
       else expect(maxRelDiff(b, a)).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe('training on 2 workers', () => {
+  it('stopped and resumed reaches exactly the parameters of an uninterrupted run', async () => {
+    const overrides = ['SOLVER.BATCH_SIZE', '4', 'SOLVER.TRAIN_WORKERS', '2'];
+    const options = { log: () => {}, progress: false as const, saveStep: 0, evalStep: 0, skipTest: true };
+    const workerImports = ['@ssd-test/custom-backbone'];
+    const straight = tinyConfig(project, overrides);
+    const lines: string[] = [];
+    await train(straight, { ...options, workerImports, log: (l) => lines.push(l) });
+    expect(lines).toContain('SOLVER.BATCH_SIZE: batch 4 runs as 2 workers of 2 images on cpu');
+
+    const split = tinyConfig(project, overrides);
+    const controller = new AbortController();
+    const stop: TrainHook = {
+      afterStep(_ctx, step) {
+        if (step.iteration === 3) controller.abort();
+      },
+    };
+    await train(split, { ...options, workerImports, hooks: [stop], signal: controller.signal });
+    const resumed = await train(split, { ...options, workerImports });
+    expect(resumed.resumedFrom).toMatch(/model_000003\.safetensors$/);
+
+    const a = loadTrainingCheckpoint(new Checkpointer(straight.OUTPUT_DIR).lastCheckpoint()!);
+    const b = loadTrainingCheckpoint(new Checkpointer(split.OUTPUT_DIR).lastCheckpoint()!);
+    expect(b.iteration).toBe(6);
+    for (const [key, t] of a.model) expect(Array.from(b.model.get(key)!.data)).toEqual(Array.from(t.data));
+  });
+
+  it('names the module a worker lacks when it cannot build the model', async () => {
+    const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.TRAIN_WORKERS', '2']);
+    await expect(train(cfg, { log: () => {}, progress: false })).rejects.toThrow(
+      /training worker 1: .*toy_backbone.*workerImports/s,
+    );
   });
 });

@@ -59,5 +59,11 @@ start().then(
     });
     reply({ type: 'ready' });
   },
-  (err: Error) => reply({ type: 'error', message: err.message }),
+  (err: Error) =>
+    reply({
+      type: 'error',
+      message:
+        `${err.message} (a worker thread knows the built-in components and those of the modules in ` +
+        'TrainOptions.workerImports; SOLVER.TRAIN_WORKERS 1 trains on the main thread alone)',
+    }),
 );
