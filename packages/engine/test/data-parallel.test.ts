@@ -1,9 +1,9 @@
 import '@ssd-test/custom-backbone';
-import type { ToyProject } from '@ssd-test/custom-backbone';
 import type { SSDConfig } from '@ssd/config';
 import type { TrainBatch } from '@ssd/data';
 import { buildDetectionModel, buildPriors, matchAndEncode, registerTfjsGradients } from '@ssd/modeling';
 import { buildOptimizer } from '@ssd/solver';
+import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Checkpointer, loadTrainingCheckpoint, type TrainHook, train } from '../src';
@@ -28,10 +28,16 @@ function batchOf(cfg: SSDConfig): TrainBatch {
   const p = priors.length / 4;
   const s = cfg.INPUT.IMAGE_SIZE;
   const objects: [number[], number[]][] = [
-    [[0.1, 0.1, 0.5, 0.6, 0.5, 0.4, 0.9, 0.9], [1, 3]],
+    [
+      [0.1, 0.1, 0.5, 0.6, 0.5, 0.4, 0.9, 0.9],
+      [1, 3],
+    ],
     [[0.2, 0.3, 0.7, 0.8], [2]],
     [[], []],
-    [[0.0, 0.0, 0.4, 0.4, 0.6, 0.1, 0.95, 0.5, 0.3, 0.5, 0.7, 0.99], [5, 4, 1]],
+    [
+      [0.0, 0.0, 0.4, 0.4, 0.6, 0.1, 0.95, 0.5, 0.3, 0.5, 0.7, 0.99],
+      [5, 4, 1],
+    ],
   ];
   const n = objects.length;
   const image = tf.tidy(() => tf.randomUniform([s * s * 3], -100, 100, 'float32', 7).dataSync());
@@ -45,7 +51,16 @@ function batchOf(cfg: SSDConfig): TrainBatch {
     locations.set(enc.locations, i * p * 4);
     labels.set(enc.labels, i * p);
   }
-  return { iteration: 0, indices: [0, 1, 2, 3], batchSize: n, imageSize: s, numPriors: p, images, locations, labels };
+  return {
+    iteration: 0,
+    indices: [0, 1, 2, 3],
+    batchSize: n,
+    imageSize: s,
+    numPriors: p,
+    images,
+    locations,
+    labels,
+  };
 }
 
 interface Run {

@@ -27,7 +27,9 @@ describe('training step plan', () => {
       { start: 1, count: 1, weight: 1 / 3 },
       { start: 2, count: 1, weight: 1 / 3 },
     ]);
-    expect(microBatches({ start: 1, count: 2 }, 8, labels, 4, 3)).toEqual([{ start: 1, count: 2, weight: 1 / 3 }]);
+    expect(microBatches({ start: 1, count: 2 }, 8, labels, 4, 3)).toEqual([
+      { start: 1, count: 2, weight: 1 / 3 },
+    ]);
   });
 
   it('chooses workers: one per core with 2 images each on wasm/js, 1 on other backends', () => {
@@ -37,8 +39,12 @@ describe('training step plan', () => {
     expect(resolveTrainWorkers(cfg(0, 5), 'cpu', 16)).toBe(2);
     expect(resolveTrainWorkers(cfg(0), 'tensorflow', 16)).toBe(1);
     expect(resolveTrainWorkers(cfg(3), 'wasm', 2)).toBe(3);
-    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2)).toThrow(/not supported: SOLVER.TRAIN_WORKERS 2 on backend 'webgpu'/);
-    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2)).toThrow(/SOLVER.TRAIN_WORKERS 4 is more than SOLVER.BATCH_SIZE 2/);
+    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2)).toThrow(
+      /not supported: SOLVER.TRAIN_WORKERS 2 on backend 'webgpu'/,
+    );
+    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2)).toThrow(
+      /SOLVER.TRAIN_WORKERS 4 is more than SOLVER.BATCH_SIZE 2/,
+    );
   });
 
   it('fits MobileNetV2-SSD320 at 4 images per pass in the wasm heap, and says how the batch runs', () => {
@@ -47,7 +53,9 @@ describe('training step plan', () => {
     // VGG16-SSD300: 419 MB per image, 105 MB of weights.
     expect(microBatchThatFits(419e6, 105e6, WASM_HEAP_BYTES)).toBe(2);
     expect(describePlan(32, 1, 4, 'wasm')).toBe('batch 32 runs as 8 micro-batches of 4 images on wasm');
-    expect(describePlan(32, 2, 4, 'wasm')).toBe('batch 32 runs as 2 workers × 4 micro-batches of 4 images on wasm');
+    expect(describePlan(32, 2, 4, 'wasm')).toBe(
+      'batch 32 runs as 2 workers × 4 micro-batches of 4 images on wasm',
+    );
     expect(describePlan(8, 1, 8, 'cpu')).toBe('batch 8 runs as one pass on cpu');
   });
 });

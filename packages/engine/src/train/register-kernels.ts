@@ -1,4 +1,8 @@
-import { registerTfjsGradients, registerWasmGradientKernels, registerWebGpuGradientKernels } from '@ssd/modeling';
+import {
+  registerTfjsGradients,
+  registerWasmGradientKernels,
+  registerWebGpuGradientKernels,
+} from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Registers the gradients training needs on the current backend (tfjs's, plus the ones wasm/webgpu lack). */

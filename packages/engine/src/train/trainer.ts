@@ -140,7 +140,10 @@ async function trainLocked(
   let finished = startIter >= maxIter;
   let runner: StepRunner | undefined;
   try {
-    runner = await StepRunner.create(cfg, model, optimizer, { log: ctx.log, workerImports: options.workerImports });
+    runner = await StepRunner.create(cfg, model, optimizer, {
+      log: ctx.log,
+      workerImports: options.workerImports,
+    });
     const loader = makeTrainLoader(cfg, { dataset, startIter, maxIter });
     let last = performance.now();
     for await (const batch of loader) {

@@ -58,11 +58,16 @@ export class GradientAccumulator {
         batch.images.slice(mb.start * s * s * 3, (mb.start + mb.count) * s * s * 3),
         [mb.count, s, s, 3],
       );
-      const boxes = tf.tensor3d(
-        batch.locations.slice(mb.start * p * 4, (mb.start + mb.count) * p * 4),
-        [mb.count, p, 4],
+      const boxes = tf.tensor3d(batch.locations.slice(mb.start * p * 4, (mb.start + mb.count) * p * 4), [
+        mb.count,
+        p,
+        4,
+      ]);
+      const labels = tf.tensor2d(
+        batch.labels.slice(mb.start * p, (mb.start + mb.count) * p),
+        [mb.count, p],
+        'int32',
       );
-      const labels = tf.tensor2d(batch.labels.slice(mb.start * p, (mb.start + mb.count) * p), [mb.count, p], 'int32');
       const before = tf.memory().numBytes;
       let parts: tf.Tensor1D | undefined;
       const { grads } = tf.variableGrads(() => {
@@ -87,9 +92,11 @@ export class GradientAccumulator {
    * the micro-batches' (integer counters keep one pass's count).
    */
   finish(): ShareGradients {
-    if (!this.grads || !this.losses || !this.meanBuffers) throw new Error('GradientAccumulator: no micro-batch added');
+    if (!this.grads || !this.losses || !this.meanBuffers)
+      throw new Error('GradientAccumulator: no micro-batch added');
     if (this.passes > 1) {
-      for (const [i, [v]] of this.buffers.entries()) if (v.dtype === 'float32') v.assign(this.meanBuffers[i]!);
+      for (const [i, [v]] of this.buffers.entries())
+        if (v.dtype === 'float32') v.assign(this.meanBuffers[i]!);
     }
     const grads: tf.NamedTensorMap = {};
     for (const [i, v] of this.vars.entries()) grads[v.name] = this.grads[i]!;

@@ -19,7 +19,8 @@ export const HEAP_LIMITS: ReadonlyMap<string, number> = new Map([['wasm', WASM_H
  * for backprop (measured) and the model state's bytes; at least 1.
  */
 export function microBatchThatFits(keptBytesPerImage: number, stateBytes: number, heapBytes: number): number {
-  if (!(keptBytesPerImage > 0)) throw new Error(`microBatchThatFits: bad bytes per image ${keptBytesPerImage}`);
+  if (!(keptBytesPerImage > 0))
+    throw new Error(`microBatchThatFits: bad bytes per image ${keptBytesPerImage}`);
   const budget = heapBytes * HEAP_SHARE - STATE_COPIES * stateBytes;
   return Math.max(1, Math.floor(budget / (keptBytesPerImage * HEAP_PER_KEPT_BYTE)));
 }

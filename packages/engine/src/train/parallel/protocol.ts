@@ -1,7 +1,7 @@
 import type { Device, SSDConfig } from '@ssd/config';
 import type { MicroBatch } from './plan';
-import type { SharedLayout } from './shared-state';
 import type { BatchShape } from './shared-inputs';
+import type { SharedLayout } from './shared-state';
 
 /** What a training worker starts with. */
 export interface TrainWorkerInit {

@@ -30,7 +30,8 @@ export function inputViews(buffer: SharedArrayBuffer, shape: BatchShape): BatchA
 
 /** Copies a batch into a shared buffer (a new one when `buffer` is too small); returns the buffer. */
 export function shareInputs(batch: BatchArrays & BatchShape, buffer?: SharedArrayBuffer): SharedArrayBuffer {
-  const out = buffer && buffer.byteLength >= inputBytes(batch) ? buffer : new SharedArrayBuffer(inputBytes(batch));
+  const out =
+    buffer && buffer.byteLength >= inputBytes(batch) ? buffer : new SharedArrayBuffer(inputBytes(batch));
   const views = inputViews(out, batch);
   views.images.set(batch.images);
   views.locations.set(batch.locations);

@@ -74,7 +74,8 @@ export function readState(model: SSDDetector, layout: SharedLayout, buffer: Shar
   const state = model.stateDict();
   for (const slot of layout.state) {
     const v = state.get(slot.key);
-    if (!v || v.size !== slot.size) throw new Error(`worker model has no tensor ${slot.key} of [${slot.shape}]`);
+    if (!v || v.size !== slot.size)
+      throw new Error(`worker model has no tensor ${slot.key} of [${slot.shape}]`);
     tf.tidy(() => v.assign(tf.tensor(slotView(buffer, slot).slice(), slot.shape, slot.dtype)));
   }
 }

@@ -123,7 +123,9 @@ export class StepRunner {
       if (this.pool) {
         this.inputs = shareInputs(batch, this.inputs);
         const shape = { batchSize: n, imageSize: batch.imageSize, numPriors: p };
-        workers = this.pool.run(shares.slice(1).map((s) => ({ inputs: this.inputs!, shape, micro: micro(s, size) })));
+        workers = this.pool.run(
+          shares.slice(1).map((s) => ({ inputs: this.inputs!, shape, micro: micro(s, size) })),
+        );
       }
       if (rest.count > 0) for (const mb of micro(rest, size)) acc.add(batch, mb);
       own = acc.finish();

@@ -4,7 +4,16 @@ import { Worker } from 'node:worker_threads';
 import type { TrainWorkerInit, WorkerReply, WorkerTask } from './protocol';
 
 /** The compiled worker script: from `src/` (ts-jest) and `dist/` alike, the package's built file. */
-export const TRAIN_WORKER_FILE = path.resolve(__dirname, '..', '..', '..', 'dist', 'train', 'parallel', 'worker.js');
+export const TRAIN_WORKER_FILE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'dist',
+  'train',
+  'parallel',
+  'worker.js',
+);
 
 interface Slot {
   worker: Worker;
