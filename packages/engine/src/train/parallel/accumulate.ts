@@ -38,36 +38,33 @@ export class GradientAccumulator {
   private meanBuffers?: tf.Tensor[];
   private passes = 0;
 
-  /** `shareImages`: the images this accumulator will see in all, which weight the running statistics. */
+  /**
+   * `shareImages`: the images this accumulator will see in all, which weight the running statistics;
+   * `multiPass`: whether it will see more than one micro-batch (one pass needs no copies of the buffers).
+   */
   constructor(
     private readonly model: SSDDetector,
     private readonly shareImages: number,
+    private readonly multiPass: boolean,
   ) {
     this.vars = [...model.trainableVariables().values()];
-    this.buffers = [...modelBuffers(model).values()].map((v) => [v, tf.clone(v)]);
+    this.buffers = multiPass ? [...modelBuffers(model).values()].map((v) => [v, tf.clone(v)]) : [];
   }
 
   /** Adds one micro-batch's gradients; returns the bytes its forward pass kept for the backward pass. */
   add(batch: BatchArrays, mb: MicroBatch): number {
-    if (this.passes > 0) for (const [v, start] of this.buffers) v.assign(start);
     this.passes++;
+    if (this.passes > 1 && !this.multiPass) {
+      throw new Error('GradientAccumulator: a second micro-batch in a single-pass accumulator');
+    }
+    if (this.passes > 1) for (const [v, start] of this.buffers) v.assign(start);
     const { imageSize: s, numPriors: p } = batch;
+    const [from, to] = [mb.start, mb.start + mb.count];
     let kept = 0;
     const { grads, losses } = tf.tidy(() => {
-      const images = tf.tensor4d(
-        batch.images.slice(mb.start * s * s * 3, (mb.start + mb.count) * s * s * 3),
-        [mb.count, s, s, 3],
-      );
-      const boxes = tf.tensor3d(batch.locations.slice(mb.start * p * 4, (mb.start + mb.count) * p * 4), [
-        mb.count,
-        p,
-        4,
-      ]);
-      const labels = tf.tensor2d(
-        batch.labels.slice(mb.start * p, (mb.start + mb.count) * p),
-        [mb.count, p],
-        'int32',
-      );
+      const images = tf.tensor4d(batch.images.slice(from * s * s * 3, to * s * s * 3), [mb.count, s, s, 3]);
+      const boxes = tf.tensor3d(batch.locations.slice(from * p * 4, to * p * 4), [mb.count, p, 4]);
+      const labels = tf.tensor2d(batch.labels.slice(from * p, to * p), [mb.count, p], 'int32');
       const before = tf.memory().numBytes;
       let parts: tf.Tensor1D | undefined;
       const { grads } = tf.variableGrads(() => {
@@ -81,9 +78,11 @@ export class GradientAccumulator {
     });
     this.grads = this.sum(this.grads, grads);
     [this.losses] = this.sum(this.losses && [this.losses], [losses]) as [tf.Tensor1D];
-    const share = mb.count / this.shareImages;
-    const weighted = this.buffers.map(([v]) => (v.dtype === 'float32' ? tf.mul(v, share) : tf.clone(v)));
-    this.meanBuffers = this.sum(this.meanBuffers, weighted);
+    if (this.multiPass) {
+      const share = mb.count / this.shareImages;
+      const weighted = this.buffers.map(([v]) => (v.dtype === 'float32' ? tf.mul(v, share) : tf.clone(v)));
+      this.meanBuffers = this.sum(this.meanBuffers, weighted);
+    }
     return kept;
   }
 
@@ -92,11 +91,11 @@ export class GradientAccumulator {
    * the micro-batches' (integer counters keep one pass's count).
    */
   finish(): ShareGradients {
-    if (!this.grads || !this.losses || !this.meanBuffers)
-      throw new Error('GradientAccumulator: no micro-batch added');
-    if (this.passes > 1) {
-      for (const [i, [v]] of this.buffers.entries())
+    if (!this.grads || !this.losses) throw new Error('GradientAccumulator: no micro-batch added');
+    if (this.meanBuffers) {
+      for (const [i, [v]] of this.buffers.entries()) {
         if (v.dtype === 'float32') v.assign(this.meanBuffers[i]!);
+      }
     }
     const grads: tf.NamedTensorMap = {};
     for (const [i, v] of this.vars.entries()) grads[v.name] = this.grads[i]!;

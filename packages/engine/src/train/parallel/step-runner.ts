@@ -107,11 +107,14 @@ export class StepRunner {
       microBatches(share, Math.min(size, share.count), batch.labels, p, positives);
 
     if (this.pool) await writeSlots(this.model.stateDict(), this.layout.state, this.state);
-    const acc = new GradientAccumulator(this.model, shares[0]!.count);
+    const first = shares[0]!;
+    const probing = this.microBatch === undefined;
+    const multiPass = probing ? first.count > PROBE_IMAGES : first.count > this.microBatch!;
+    const acc = new GradientAccumulator(this.model, first.count, multiPass);
     let own: ShareGradients | undefined;
     try {
-      let rest = shares[0]!;
-      if (this.microBatch === undefined) {
+      let rest = first;
+      if (probing) {
         // The first pass measures the memory an image takes, which sizes every later pass.
         const probe = { start: rest.start, count: Math.min(PROBE_IMAGES, rest.count) };
         const kept = acc.add(batch, micro(probe, probe.count)[0]!);

@@ -28,10 +28,8 @@ async function start(): Promise<SSDDetector> {
 async function step(model: SSDDetector, task: WorkerTask): Promise<number[]> {
   readState(model, init.layout, init.state);
   const batch = inputViews(task.inputs, task.shape);
-  const acc = new GradientAccumulator(
-    model,
-    task.micro.reduce((n, mb) => n + mb.count, 0),
-  );
+  const images = task.micro.reduce((n, mb) => n + mb.count, 0);
+  const acc = new GradientAccumulator(model, images, task.micro.length > 1);
   try {
     for (const mb of task.micro) acc.add(batch, mb);
     const { grads, losses } = acc.finish();
