@@ -5,6 +5,7 @@
 // more steps with every kernel of the backend wrapped in a timer.
 // Usage (after `pnpm --filter @ssd/modeling build`):
 //   node bench/train-step-bench.js [--backend wasm] [--runs 160x8,320x2] [--steps 5] [--top 15] [--profile-steps 3] [--by-shape]
+//                                  [--config vgg_ssd300_voc0712 --runs 300x2]
 // Each run is SIZExBATCH; 160 uses the quick start's feature maps [10, 5, 3, 2, 1, 1] and 6 classes.
 const path = require('node:path');
 const tf = require('@tensorflow/tfjs-core');
@@ -28,11 +29,18 @@ const top = Number(option('top', '15'));
 /** Also list the costliest kernel calls grouped by kernel and input shapes. */
 const byShape = process.argv.includes('--by-shape');
 const profileSteps = Number(option('profile-steps', '3'));
+/** --config NAME profiles that shipped config as it is (runs: its own IMAGE_SIZE, e.g. --config vgg_ssd300_voc0712 --runs 300x2). */
+const namedConfig = option('config', undefined);
 const CONFIG = path.resolve(__dirname, '../../../configs/mobilenet_v2_ssd320_voc0712.yaml');
 /** Feature-map sizes of the SSDLite heads for a given input size (the reference's are for 320). */
 const FEATURE_MAPS = { 160: '[10, 5, 3, 2, 1, 1]', 320: '[20, 10, 5, 3, 2, 1]' };
 
 function configFor(size) {
+  if (namedConfig) {
+    const cfg = loadConfig(path.resolve(__dirname, '../../../configs', `${namedConfig}.yaml`));
+    if (cfg.INPUT.IMAGE_SIZE !== size) throw new Error(`train-step-bench: ${namedConfig} takes ${cfg.INPUT.IMAGE_SIZE}`);
+    return cfg;
+  }
   const maps = FEATURE_MAPS[size];
   if (!maps) throw new Error(`train-step-bench: no feature maps known for input size ${size}`);
   return loadConfig(CONFIG, [
