@@ -109,14 +109,16 @@ export class StepRunner {
     if (this.pool) await writeSlots(this.model.stateDict(), this.layout.state, this.state);
     const first = shares[0]!;
     const probing = this.microBatch === undefined;
-    const multiPass = probing ? first.count > PROBE_IMAGES : first.count > this.microBatch!;
+    const multiPass = probing ? first.count > PROBE_IMAGES + 1 : first.count > this.microBatch!;
     const acc = new GradientAccumulator(this.model, first.count, multiPass);
     let own: ShareGradients | undefined;
     try {
       let rest = first;
       if (probing) {
         // The first pass measures the memory an image takes, which sizes every later pass.
-        const probe = { start: rest.start, count: Math.min(PROBE_IMAGES, rest.count) };
+        // Never leaving a single image for the next pass: BatchNorm cannot train on one image's 1×1 maps.
+        const count = rest.count <= PROBE_IMAGES + 1 ? rest.count : PROBE_IMAGES;
+        const probe = { start: rest.start, count };
         const kept = acc.add(batch, micro(probe, probe.count)[0]!);
         this.sizeMicroBatch(kept / probe.count);
         rest = { start: rest.start + probe.count, count: rest.count - probe.count };
@@ -129,6 +131,8 @@ export class StepRunner {
         workers = this.pool.run(
           shares.slice(1).map((s) => ({ inputs: this.inputs!, shape, micro: micro(s, size) })),
         );
+        // Awaited below; should this thread's share fail first, a worker's failure is not left unhandled.
+        workers.catch(() => undefined);
       }
       if (rest.count > 0) for (const mb of micro(rest, size)) acc.add(batch, mb);
       own = acc.finish();
