@@ -38,7 +38,8 @@ const FEATURE_MAPS = { 160: '[10, 5, 3, 2, 1, 1]', 320: '[20, 10, 5, 3, 2, 1]' }
 function configFor(size) {
   if (namedConfig) {
     const cfg = loadConfig(path.resolve(__dirname, '../../../configs', `${namedConfig}.yaml`));
-    if (cfg.INPUT.IMAGE_SIZE !== size) throw new Error(`train-step-bench: ${namedConfig} takes ${cfg.INPUT.IMAGE_SIZE}`);
+    if (cfg.INPUT.IMAGE_SIZE !== size)
+      throw new Error(`train-step-bench: ${namedConfig} takes ${cfg.INPUT.IMAGE_SIZE}`);
     return cfg;
   }
   const maps = FEATURE_MAPS[size];
