@@ -74,12 +74,15 @@ async function imagesPerSecond(name, n, workers) {
 function torchImagesPerSecond(name, n, threads) {
   const script = path.join(__dirname, 'torch_train_step.py');
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
-  const r = spawnSync('python3', [script, name, String(n), String(steps)], { env, encoding: 'utf8' });
-  if (r.status !== 0) {
-    console.log(`  PyTorch side skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
-    return undefined;
+  // PYTHON first, then the PATH's python3, then Debian's (python3-torch installs there; pyenv may shadow it).
+  let why = '';
+  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
+    const r = spawnSync(python, [script, name, String(n), String(steps)], { env, encoding: 'utf8' });
+    if (r.status === 0) return Number(r.stdout.trim().split('\n').pop());
+    why = `${python}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   }
-  return Number(r.stdout.trim().split('\n').pop());
+  console.log(`  PyTorch side skipped (${why})`);
+  return undefined;
 }
 
 async function main() {
