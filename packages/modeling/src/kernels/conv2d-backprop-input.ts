@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type Conv2DBackpropInputAttrs, type KernelFunc } from '@tensorflow/tfjs-core';
 import { isPointwise, requireChannelsLast } from './conv-padding';
+import { flippedSwappedFilter } from './flip-filter';
 import { opsKernel } from './ops-kernel';
 import { spreadDyForInputGradient } from './spread-dy';
 
 /**
  * Conv2DBackpropInput as a forward convolution of the spread dy with the spatially flipped filter, its in/out
  * channels swapped. Replaces wasm's own kernel, a plain loop about 6× slower than its (XNNPACK) forward conv.
- * A pointwise conv needs neither the spreading nor the flip (wasm's Reverse is slow on big filters).
+ * A pointwise conv needs neither the spreading nor the flip.
  */
 export const conv2dBackpropInput: KernelFunc = opsKernel(({ dy, filter }, attrs) => {
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
@@ -25,7 +26,7 @@ export const conv2dBackpropInput: KernelFunc = opsKernel(({ dy, filter }, attrs)
   requireChannelsLast(tf.Conv2DBackpropInput, info);
   const swapped = (f: tf.Tensor) => tf.transpose(f, [0, 1, 3, 2]) as tf.Tensor4D;
   if (isPointwise(info)) return tf.conv2d(dy as tf.Tensor4D, swapped(filter!), 1, 'valid');
-  const flipped = swapped(tf.reverse(filter!, [0, 1]));
+  const flipped = flippedSwappedFilter(filter as tf.Tensor4D);
   const { spread, pad: around } = spreadDyForInputGradient(dy as tf.Tensor4D, info);
   return tf.conv2d(spread, flipped, 1, around);
 });
