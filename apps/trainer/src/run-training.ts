@@ -11,6 +11,8 @@ export interface TrainingRequest {
   evalStep?: number;
   /** No evaluation at the end (the reference's `--skip-test`). */
   skipTest?: boolean;
+  /** Modules training worker threads load first (the `--require` plugins registering custom components). */
+  workerImports?: string[];
   log?: (line: string) => void;
 }
 
@@ -40,6 +42,7 @@ export async function runTraining(request: TrainingRequest): Promise<TrainResult
       saveStep: request.saveStep,
       evalStep: request.evalStep,
       skipTest: request.skipTest,
+      workerImports: request.workerImports,
       signal: controller.signal,
       log,
     });

@@ -34,6 +34,7 @@ export function trainCommand(): Command {
           eval_step: number;
           skipTest?: boolean;
         },
+        command: Command,
       ) => {
         // Checked here, where `--require` is known, before the trainer loads data or a backend.
         checkComponentsRegistered(loadConfig(opts.configFile, overrides));
@@ -44,6 +45,8 @@ export function trainCommand(): Command {
           saveStep: opts.save_step,
           evalStep: opts.eval_step,
           skipTest: opts.skipTest,
+          // Training worker threads load the same plugins to build the same model.
+          workerImports: command.optsWithGlobals().require as string[],
         });
       },
     );
