@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import '@ssd-test/custom-backbone';
 import type { SSDConfig } from '@ssd/config';
 import type { TrainBatch } from '@ssd/data';
@@ -168,4 +169,17 @@ describe('training on 2 workers', () => {
       /training worker 1: .*toy_backbone.*workerImports/s,
     );
   });
+
+  // The default takes one worker per core: on a single core there is nothing to fall back from.
+  (availableParallelism() > 1 ? it : it.skip)(
+    'by default falls back to the main thread, saying why, when workers cannot build the model',
+    async () => {
+      const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.MAX_ITER', '1']);
+      const lines: string[] = [];
+      const r = await train(cfg, { log: (l) => lines.push(l), progress: false, skipTest: true, evalStep: 0 });
+      expect(r.finished).toBe(true);
+      expect(lines.find((l) => l.startsWith('Training on the main thread alone'))).toMatch(/toy_backbone/);
+      expect(lines).toContain('SOLVER.BATCH_SIZE: batch 4 runs as one pass on cpu');
+    },
+  );
 });

@@ -76,19 +76,26 @@ export class StepRunner {
     options: StepRunnerOptions,
   ): Promise<StepRunner> {
     const backend = tf.getBackend();
-    const threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism());
+    let threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism());
     const layout = sharedLayout(model);
     const state = new SharedArrayBuffer(threads > 1 ? layout.stateLength * 4 : 0);
     let pool: TrainWorkers | undefined;
     if (threads > 1) {
       await writeSlots(model.stateDict(), layout.state, state);
-      pool = await TrainWorkers.start(threads - 1, {
-        cfg,
-        device: WORKER_DEVICES[backend]!,
-        imports: (options.workerImports ?? []).map((m) => require.resolve(m, { paths: [process.cwd()] })),
-        layout,
-        state,
-      });
+      try {
+        pool = await TrainWorkers.start(threads - 1, {
+          cfg,
+          device: WORKER_DEVICES[backend]!,
+          imports: (options.workerImports ?? []).map((m) => require.resolve(m, { paths: [process.cwd()] })),
+          layout,
+          state,
+        });
+      } catch (e) {
+        // Workers the user asked for must start; the default falls back to this thread, saying why.
+        if (cfg.SOLVER.TRAIN_WORKERS !== 0) throw e;
+        options.log(`Training on the main thread alone: ${(e as Error).message}`);
+        threads = 1;
+      }
     }
     const asked = cfg.SOLVER.MICRO_BATCH;
     const micro = asked > 0 ? asked : HEAP_LIMITS.has(backend) ? undefined : Number.POSITIVE_INFINITY;
