@@ -92,14 +92,14 @@ async function main() {
   for (const { name, batch } of runs) {
     for (const workers of workerCounts) {
       const ips = await imagesPerSecond(name, batch, workers);
-      console.log(`${name} batch ${batch}, ${workers} worker(s): ${ips.toFixed(2)} img/s`);
+      console.log(`${name} batch ${batch}, ${workers} worker(s): ${ips.toPrecision(3)} img/s`);
       rows.push({ name, batch, workers, ips });
     }
     if (torch) {
       const threads = Math.max(...workerCounts);
       const ref = torchImagesPerSecond(name, batch, threads);
       if (ref === undefined) continue;
-      console.log(`${name} batch ${batch}, PyTorch ${threads} threads: ${ref.toFixed(2)} img/s`);
+      console.log(`${name} batch ${batch}, PyTorch ${threads} threads: ${ref.toPrecision(3)} img/s`);
       for (const r of rows.filter((r) => r.name === name)) {
         console.log(`  ${r.workers} worker(s): ${(r.ips / ref).toFixed(2)}× PyTorch`);
       }

@@ -57,5 +57,6 @@ describe('training step plan', () => {
       'batch 32 runs as 2 workers × 4 micro-batches of 4 images on wasm',
     );
     expect(describePlan(8, 1, 8, 'cpu')).toBe('batch 8 runs as one pass on cpu');
+    expect(describePlan(2, 2, 4, 'wasm')).toBe('batch 2 runs as 2 workers of 1 image on wasm');
   });
 });

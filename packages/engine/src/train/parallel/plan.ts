@@ -89,9 +89,10 @@ export function resolveTrainWorkers(cfg: SSDConfig, backend: string, cores: numb
 export function describePlan(batch: number, workers: number, microBatch: number, backend: string): string {
   const perWorker = Math.ceil(batch / workers);
   const micro = Math.ceil(perWorker / microBatch);
+  const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
   const threads = workers > 1 ? `${workers} workers` : '';
-  const passes = micro > 1 ? `${micro} micro-batches of ${Math.min(microBatch, perWorker)} images` : '';
+  const passes = micro > 1 ? `${micro} micro-batches of ${images(Math.min(microBatch, perWorker))}` : '';
   const how = [threads, passes].filter(Boolean).join(' × ') || 'one pass';
-  const each = workers > 1 && micro === 1 ? ` of ${perWorker} images` : '';
+  const each = workers > 1 && micro === 1 ? ` of ${images(perWorker)}` : '';
   return `batch ${batch} runs as ${how}${each} on ${backend}`;
 }
