@@ -4,6 +4,7 @@
  * filters, channel counts that do not fill a 64-wide tile, and reductions long enough to be split.
  */
 import { registerTfjsGradients, registerWebGpuGradientKernels } from '@ssd/modeling';
+import { SGD, SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src';
 import { describeWebGpu, useWebGpu } from './helpers/webgpu';
@@ -105,6 +106,7 @@ describeWebGpu('webgpu gradient kernels equal the js backend', () => {
     expect(registerWebGpuGradientKernels()).toEqual([
       tf.Conv2DBackpropFilter,
       tf.DepthwiseConv2dNativeBackpropFilter,
+      SGD_MOMENTUM_UPDATE,
       tf.Sum,
       tf.Mean,
     ]);
@@ -162,5 +164,55 @@ describeWebGpu('webgpu reductions over leading axes equal the js backend', () =>
     const got = await reduce(c as ReduceCase);
     expect(got.shape).toEqual(want.shape);
     expect(relativeError(want.values, got.values)).toBeLessThan(1e-5);
+  });
+});
+
+/** Parameter sizes: a small one, and one over a dispatch dimension's 65535 × 256 threads (the kernel strides). */
+const SGD_SIZES = [37, 65535 * 256 + 300];
+
+/** Each parameter after three SGD steps (the first makes the momentum buffer; the next two are fused ones). */
+async function sgdSteps(): Promise<Float32Array[]> {
+  const params = new Map(
+    SGD_SIZES.map((n, i) => [`p${i}`, tf.variable(tf.randomNormal([n], 0, 1, 'float32', 10 + i))]),
+  );
+  const sgd = new SGD(params, { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 });
+  for (let step = 0; step < 3; step++) {
+    const grads = Object.fromEntries(
+      [...params.values()].map((v, i) => [
+        v.name,
+        tf.randomNormal(v.shape, 0, 1, 'float32', 20 + 3 * i + step),
+      ]),
+    );
+    sgd.step(grads);
+    tf.dispose(Object.values(grads));
+  }
+  const out = await Promise.all([...params.values()].map(async (v) => (await v.data()) as Float32Array));
+  sgd.dispose();
+  tf.dispose([...params.values()]);
+  return out;
+}
+
+describeWebGpu('webgpu SGD momentum step equals the js backend', () => {
+  let expected: Float32Array[];
+
+  beforeAll(async () => {
+    await initBackend('js', () => {});
+    expected = await sgdSteps();
+    await useWebGpu();
+    registerWebGpuGradientKernels();
+  });
+
+  afterAll(() => initBackend('js', () => {}));
+
+  it("fused on webgpu (two dispatches a parameter) gives the composed ops' parameters", async () => {
+    expect(tf.getKernel(SGD_MOMENTUM_UPDATE, 'webgpu')).toBeDefined();
+    const profile = await tf.profile(async () => {
+      const got = await sgdSteps();
+      for (const [i, values] of got.entries()) {
+        expect(relativeError(expected[i]!, values)).toBeLessThan(1e-6);
+      }
+    });
+    // Steps 2 and 3 of both parameters run the fused kernel; step 1 composes ops to make the buffers.
+    expect(profile.kernels.filter((k) => k.name === SGD_MOMENTUM_UPDATE)).toHaveLength(4);
   });
 });
