@@ -1,5 +1,5 @@
 import { loadConfig } from '@ssd/config';
-import { type TrainResult, train } from '@ssd/engine';
+import { type TrainResult, train } from './train/trainer';
 
 /** What `ssd train` passes on. */
 export interface TrainingRequest {

@@ -27,31 +27,6 @@ export {
   roundRepeats,
   VGG,
 } from './backbone';
-export { decodeLocations, encodeLocations } from './box/box-coding';
-export { centerFormToCornerForm, cornerFormToCenterForm } from './box/box-forms';
-export { IOU_EPS, iouMatrix } from './box/iou';
-export { assignPriors, type PriorAssignment } from './box/matching';
-export { buildPriors, type PriorConfig, priorsPerLocation } from './box/priors';
-export { matchAndEncode, type TargetConfig, type TargetEncoding } from './box/target-transform';
-export {
-  isTorchTensor,
-  OrderedDictValue,
-  PickleCallable,
-  type PickleStateful,
-  type ReadCheckpointOptions,
-  readTorchCheckpoint,
-  SET_STATE,
-  STATE_DICT_GLOBALS,
-  type TensorLimit,
-  type TorchCheckpoint,
-  type TorchDType,
-  type TorchTensor,
-  type TorchTensorData,
-  tensorToFloat32,
-  type UnpickleOptions,
-  unpickle,
-  writeTorchCheckpoint,
-} from './checkpoint';
 export {
   type InferenceForward,
   SSDDetector,
@@ -69,17 +44,17 @@ export {
   ssdLiteBoxPredictor,
 } from './head';
 export {
-  registerTfjsGradients,
-  registerWasmGradientKernels,
+  keepsAccuracy,
+  type OpsKernelBody,
+  opsKernel,
   registerWasmInferenceKernels,
-  registerWebGpuGradientKernels,
+  replaceKernel,
 } from './kernels';
 export { hardNegativeMask } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
 export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
-export { batchedNms, nms } from './postprocess/nms';
 export {
   type Detections,
   type PostProcessConfig,

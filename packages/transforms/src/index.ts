@@ -1,4 +1,3 @@
-export type { TargetEncoding } from '@ssd/modeling';
 export { buildTargetTransform, buildTransforms, type TargetTransform, type TransformConfig } from './build';
 export { type ColorSpace, convertColor, hsvToRgbAt, jitterHsvInPlace, rgbToHsvAt, shiftHue } from './color';
 export { compose, dropEmptyBoxes, type LabelledBoxes, removeEmptyBoxes } from './compose';
@@ -17,7 +16,7 @@ export {
 export { convertFromInts, subtractMeans, toTensor } from './pixels';
 export { randomGeometry } from './random-geometry';
 export { CROP_MODES, type CropWindow, cropBoxes, drawCrop, randomSampleCrop } from './random-sample-crop';
-export { type RowSource, resampleBilinear, resize, resizeBilinear } from './resize';
+export { resize } from './resize';
 export { Rng } from './rng';
 export {
   CHANNELS,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
-import { Checkpointer, initBackend, loadWeights, resolveCheckpoint, runEvaluation } from '@ssd/engine';
-import { buildDetectionModel } from '@ssd/modeling';
+import { Checkpointer, loadDetector } from '@ssd/engine';
+import { runEvaluation } from '@ssd/trainer';
 import { Command } from 'commander';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';
@@ -30,11 +30,8 @@ export function testCommand(): Command {
           `no checkpoint: pass --ckpt, or train first so that ${path.join(cfg.OUTPUT_DIR, 'last_checkpoint')} exists`,
         );
       }
-      await initBackend(cfg.MODEL.DEVICE);
-      const file = await resolveCheckpoint(ckpt);
-      const model = buildDetectionModel(cfg);
+      const { model, file } = await loadDetector(cfg, ckpt);
       try {
-        loadWeights(model, file);
         console.log(`Loaded ${file}`);
         const outputDir = opts.output_dir ?? path.join(cfg.OUTPUT_DIR, 'inference');
         await runEvaluation(model, cfg, { outputDir });

@@ -1,3 +1,4 @@
+import { boxIou } from '@ssd/boxes';
 import { Rng } from '@ssd/transforms';
 import { SHAPES_CLASSES } from '../datasets/classes';
 import { mixSeed } from '../seed';
@@ -121,11 +122,7 @@ function inside(shape: Shape, x: number, y: number): boolean {
 }
 
 function iou(a: readonly number[], b: readonly number[]): number {
-  const iw = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const ih = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
+  return boxIou(a[0]!, a[1]!, a[2]!, a[3]!, b[0]!, b[1]!, b[2]!, b[3]!);
 }
 
 /** HSV (hue in degrees, s and v in [0, 1]) to 0–255 RGB. */

@@ -1,0 +1,3 @@
+export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './decode';
+export { CHANNELS, type PixelArray, subtractMean } from './pixels';
+export { type RowSource, resampleBilinear, resizeBilinear } from './resize';
