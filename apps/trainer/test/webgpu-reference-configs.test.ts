@@ -10,7 +10,7 @@
  * adapter every architecture runs whole. The COCO variants of the VGG configs differ only in NUM_CLASSES.
  */
 import path from 'node:path';
-import { loadConfig, type SSDConfig } from '@ssd/config';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { initBackend } from '@ssd/engine';
 import {
   buildDetectionModel,
@@ -49,14 +49,12 @@ const CASES = ALL_CASES.filter(([name]) => !onSoftware || name.startsWith('mobil
 function config(name: string, size: number): SSDConfig {
   const file = path.join(REPO, 'configs', `${name}.yaml`);
   const overrides = ['INPUT.IMAGE_SIZE', String(size), 'SOLVER.LR', '1e-3'];
-  const probe = buildDetectionModel(structuredClone(loadConfig(file, overrides)));
+  const probe = buildDetectionModel(loadConfig(file, overrides));
   const maps = tf.tidy(() =>
     probe.backbone.forward(tf.zeros([1, size, size, 3]), { training: false }).map((f) => f.shape[1]),
   );
   probe.dispose();
-  return structuredClone(
-    loadConfig(file, [...overrides, 'MODEL.PRIORS.FEATURE_MAPS', `[${maps.join(', ')}]`]),
-  );
+  return cloneConfig(loadConfig(file, [...overrides, 'MODEL.PRIORS.FEATURE_MAPS', `[${maps.join(', ')}]`]));
 }
 
 /** A fixed batch: smooth images, and one positive prior in every 50 with a made-up box target. */

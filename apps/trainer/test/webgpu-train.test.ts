@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type SSDConfig } from '@ssd/config';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
 import { Checkpointer, initBackend, loadTrainingCheckpoint } from '@ssd/engine';
 import { multiBoxLoss } from '@ssd/modeling';
@@ -22,7 +22,7 @@ const quiet = { log: () => {}, progress: false as const, saveStep: 0, evalStep: 
 /** The quick-start config for `iterations` steps of batch 2 on a fresh OUTPUT_DIR. */
 function quickstart(device: string, iterations: number): SSDConfig {
   const out = mkdtempSync(path.join(tmpdir(), `ssd-webgpu-${device}-`));
-  return structuredClone(
+  return cloneConfig(
     loadConfig(QUICKSTART, [
       'MODEL.DEVICE',
       device,

@@ -13,7 +13,6 @@ export {
   DEFAULT_ROOTS,
   resolveDataset,
 } from './datasets/catalog';
-export { BACKGROUND, COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES, withBackground } from './datasets/classes';
 export { COCODataset, type COCODatasetOptions } from './datasets/coco';
 export { ConcatDataset } from './datasets/concat';
 export type { Annotation, DatasetItem, DatasetSource, ImageId, Target } from './datasets/types';

@@ -21,7 +21,7 @@ export function testCommand(): Command {
     )
     .argument('[overrides...]', 'KEY VALUE config overrides')
     .action(async (overrides: string[], opts: { configFile: string; ckpt?: string; output_dir?: string }) => {
-      const cfg = structuredClone(loadConfig(opts.configFile, overrides));
+      const cfg = loadConfig(opts.configFile, overrides);
       checkComponentsRegistered(cfg);
       if (cfg.DATASETS.TEST.length === 0) throw new Error('DATASETS.TEST is empty: nothing to evaluate');
       const ckpt = opts.ckpt ?? new Checkpointer(cfg.OUTPUT_DIR).lastCheckpoint();

@@ -1,6 +1,6 @@
 import { boxIou } from '@ssd/boxes';
+import { SHAPES_CLASSES } from '@ssd/config';
 import { Rng } from '@ssd/transforms';
-import { SHAPES_CLASSES } from '../datasets/classes';
 import { mixSeed } from '../seed';
 
 /** One object drawn into a synthetic image: class, pixel box (0-based, inclusive) and difficulty. */
