@@ -11,6 +11,7 @@ const FORBIDDEN = [
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu',
   'webgpu',
+  '@tensorflow/tfjs-backend-webgpu',
   '@ssd/data',
   '@ssd/eval',
   '@ssd/viz',

@@ -3,16 +3,12 @@ export {
   convBatchNorm,
   convBNHardSwish,
   convBNReLU,
-  dropConnect,
-  EFFICIENT_NET_B0_STAGES,
   EFFICIENT_NET_VARIANTS,
   EfficientNet,
   type EfficientNetGlobalParams,
   type EfficientNetVariant,
   type ExtraConvSpec,
-  efficientNetBatchNorm,
   efficientNetGlobalParams,
-  expandBlocks,
   InvertedResidual,
   MBConvBlock,
   type MBConvBlockArgs,
@@ -21,10 +17,6 @@ export {
   type MobileNetV3BlockOptions,
   MobileNetV3InvertedResidual,
   MobileNetV3SELayer,
-  makeDivisible,
-  pythonRound,
-  roundFilters,
-  roundRepeats,
   VGG,
 } from './backbone';
 export {
@@ -50,11 +42,9 @@ export {
   registerWasmInferenceKernels,
   replaceKernel,
 } from './kernels';
-export { hardNegativeMask } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
-export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
 export {
   type Detections,
   type PostProcessConfig,
