@@ -1,5 +1,5 @@
 export { buildTargetTransform, buildTransforms, type TargetTransform, type TransformConfig } from './build';
-export { type ColorSpace, convertColor, hsvToRgbAt, jitterHsvInPlace, rgbToHsvAt, shiftHue } from './color';
+export { type ColorSpace, convertColor, jitterHsvInPlace, shiftHue } from './color';
 export { compose, dropEmptyBoxes, type LabelledBoxes, removeEmptyBoxes } from './compose';
 export { drawExpansion, EXPAND_MAX_RATIO, type Expansion, expand, fillPixels, shiftBoxes } from './expand';
 export { drawMirror, flipBoxes, randomMirror } from './mirror';
