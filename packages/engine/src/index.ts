@@ -1,12 +1,5 @@
 export { type BackendCheck, runBackendCheck } from './backend/check';
-export {
-  BACKEND_LOADERS,
-  BackendUnavailableError,
-  describeAdapter,
-  type GpuAdapterDescription,
-  hasGpuDevice,
-  type LoadedBackend,
-} from './backend/loaders';
+export { BackendUnavailableError, describeAdapter, type GpuAdapterDescription } from './backend/loaders';
 export { initBackend, type SelectedBackend } from './backend/select';
 export { removeLeftoverTempFiles, writeFileAtomic } from './checkpoint/atomic-write';
 export {
@@ -17,24 +10,13 @@ export {
   saveTrainingCheckpoint,
   type TrainingState,
 } from './checkpoint/checkpointer';
-export {
-  DownloadError,
-  type DownloadOptions,
-  defaultCacheDir,
-  downloadToCache,
-  hashPrefixOf,
-} from './checkpoint/download';
-export { type DownloadSource, downloadSource, MIRROR_ENV, urlFileName } from './checkpoint/mirror';
+export { DownloadError, type DownloadOptions } from './checkpoint/download';
+export { MIRROR_ENV, urlFileName } from './checkpoint/mirror';
 export { loadModelStateRecords, modelStateRecords } from './checkpoint/model-state';
 export { findZooModel, MODEL_ZOO, type ZooModel } from './checkpoint/model-zoo';
-export { initBackboneFromPretrained, pretrainedPlan } from './checkpoint/pretrained';
+export { initBackboneFromPretrained } from './checkpoint/pretrained';
 export { type ResolveCheckpointOptions, resolveCheckpoint } from './checkpoint/resolve';
-export {
-  readSafetensors,
-  type SafetensorsContent,
-  type TensorRecord,
-  writeSafetensors,
-} from './checkpoint/safetensors';
+export type { TensorRecord } from './checkpoint/safetensors';
 export {
   type ReadCheckpointOptions,
   readTorchCheckpoint,
@@ -43,7 +25,6 @@ export {
   type TorchDType,
   type TorchTensor,
   type TorchTensorData,
-  tensorToFloat32,
   writeTorchCheckpoint,
 } from './checkpoint/torch';
 export { loadWeights } from './checkpoint/weights';
