@@ -4,6 +4,8 @@ import { initBackend } from '@ssd/engine';
  * the shapes an SSD network gives them: strides 1 and 2, 'same', 'valid' and explicit padding, 1×1 to 5×5
  * filters, channel counts that do not fill a 64-wide tile, and reductions long enough to be split.
  */
+import { nn } from '@ssd/modeling';
+import { SGD, SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWebGpu, useWebGpu } from '../../../packages/engine/test/helpers/webgpu';
 import { registerTfjsGradients, registerWebGpuGradientKernels } from '../src';
@@ -105,6 +107,9 @@ describeWebGpu('webgpu gradient kernels equal the js backend', () => {
     expect(registerWebGpuGradientKernels()).toEqual([
       tf.Conv2DBackpropFilter,
       tf.DepthwiseConv2dNativeBackpropFilter,
+      nn.BATCH_NORM_APPLY,
+      nn.BATCH_NORM_GRAD,
+      SGD_MOMENTUM_UPDATE,
       tf.Sum,
       tf.Mean,
     ]);
@@ -163,4 +168,115 @@ describeWebGpu('webgpu reductions over leading axes equal the js backend', () =>
     expect(got.shape).toEqual(want.shape);
     expect(relativeError(want.values, got.values)).toBeLessThan(1e-5);
   });
+});
+
+/** Parameter sizes: a small one, and one over a dispatch dimension's 65535 × 256 threads (the kernel strides). */
+const SGD_SIZES = [37, 65535 * 256 + 300];
+
+/** Each parameter after three SGD steps (the first makes the momentum buffer; the next two are fused ones). */
+async function sgdSteps(): Promise<Float32Array[]> {
+  const params = new Map(
+    SGD_SIZES.map((n, i) => [`p${i}`, tf.variable(tf.randomNormal([n], 0, 1, 'float32', 10 + i))]),
+  );
+  const sgd = new SGD(params, { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 });
+  for (let step = 0; step < 3; step++) {
+    const grads = Object.fromEntries(
+      [...params.values()].map((v, i) => [
+        v.name,
+        tf.randomNormal(v.shape, 0, 1, 'float32', 20 + 3 * i + step),
+      ]),
+    );
+    sgd.step(grads);
+    tf.dispose(Object.values(grads));
+  }
+  const out = await Promise.all([...params.values()].map(async (v) => (await v.data()) as Float32Array));
+  sgd.dispose();
+  tf.dispose([...params.values()]);
+  return out;
+}
+
+describeWebGpu('webgpu SGD momentum step equals the js backend', () => {
+  let expected: Float32Array[];
+
+  beforeAll(async () => {
+    await initBackend('js', () => {});
+    expected = await sgdSteps();
+    await useWebGpu();
+    registerWebGpuGradientKernels();
+  });
+
+  afterAll(() => initBackend('js', () => {}));
+
+  it("fused on webgpu (two dispatches a parameter) gives the composed ops' parameters", async () => {
+    expect(tf.getKernel(SGD_MOMENTUM_UPDATE, 'webgpu')).toBeDefined();
+    const profile = await tf.profile(async () => {
+      const got = await sgdSteps();
+      for (const [i, values] of got.entries()) {
+        expect(relativeError(expected[i]!, values)).toBeLessThan(1e-6);
+      }
+    });
+    // Steps 2 and 3 of both parameters run the fused kernel; step 1 composes ops to make the buffers.
+    expect(profile.kernels.filter((k) => k.name === SGD_MOMENTUM_UPDATE)).toHaveLength(4);
+  });
+});
+
+/** Training-mode batch norm inputs: channels that do not fill a workgroup; rows enough to split the sums. */
+const BATCH_NORM_SHAPES: [number, number, number, number][] = [
+  [2, 5, 7, 24],
+  [4, 30, 30, 16],
+];
+
+/** A BatchNorm2d's training output, its gradients (x, γ, β) for a fixed dy, and its new running statistics. */
+async function batchNormStep(shape: [number, number, number, number]): Promise<Float32Array[]> {
+  const store = new nn.StateStore();
+  const bn = new nn.BatchNorm2d(new nn.Scope(store, 'bn'), { numFeatures: shape[3] });
+  bn.weight.assign(tf.randomNormal([shape[3]], 1, 0.5, 'float32', 30));
+  bn.bias.assign(tf.randomNormal([shape[3]], 0, 0.5, 'float32', 31));
+  const x = tf.randomNormal(shape, 0.5, 2, 'float32', 32) as tf.Tensor4D;
+  const dy = tf.randomNormal(shape, 0, 1, 'float32', 33);
+  const ctx = { training: true };
+  const y = bn.forward(x, ctx);
+  const input = tf.variable(x);
+  const { grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(bn.forward(input, ctx), dy)),
+    [input, bn.weight, bn.bias],
+  );
+  const [dx, dGamma, dBeta] = [input, bn.weight, bn.bias].map((v) => grads[v.name]!);
+  const out = await Promise.all(
+    [y, dx!, dGamma!, dBeta!, bn.runningMean, bn.runningVar].map(
+      async (t) => (await t.data()) as Float32Array,
+    ),
+  );
+  tf.dispose([x, dy, y, input, dx!, dGamma!, dBeta!]);
+  store.dispose();
+  return out;
+}
+
+describeWebGpu('webgpu batch norm training kernels equal the js backend', () => {
+  const expected = new Map<string, Float32Array[]>();
+
+  beforeAll(async () => {
+    await initBackend('js', () => {});
+    registerTfjsGradients();
+    for (const shape of BATCH_NORM_SHAPES) expected.set(JSON.stringify(shape), await batchNormStep(shape));
+    await useWebGpu();
+    registerWebGpuGradientKernels();
+  });
+
+  afterAll(() => initBackend('js', () => {}));
+
+  it.each(BATCH_NORM_SHAPES.map((s) => [JSON.stringify(s), s]))(
+    '%s: y, dx, dγ, dβ, running stats',
+    async (key, shape) => {
+      let got: Float32Array[] = [];
+      const profile = await tf.profile(async () => {
+        got = await batchNormStep(shape as [number, number, number, number]);
+      });
+      const want = expected.get(key as string)!;
+      for (const [i, values] of got.entries()) expect(relativeError(want[i]!, values)).toBeLessThan(1e-5);
+      const names = profile.kernels.map((k) => k.name);
+      expect(names).toContain(nn.BATCH_NORM_APPLY);
+      expect(names).toContain(nn.BATCH_NORM_GRAD);
+    },
+  );
 });

@@ -5,4 +5,9 @@ export {
   WarmupMultiStepLR,
   type WarmupMultiStepOptions,
 } from './lr-scheduler';
+export {
+  fusedMomentumUpdate,
+  type MomentumUpdateAttrs,
+  SGD_MOMENTUM_UPDATE,
+} from './momentum-update-kernel';
 export { SGD, type SGDOptions, type SGDState } from './sgd';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedMomentumUpdate } from './momentum-update-kernel';
 
 /** SGD hyper-parameters, as torch.optim.SGD takes them. */
 export interface SGDOptions {
@@ -41,17 +42,21 @@ export class SGD {
       for (const [key, v] of this.params) {
         const g = grads[v.name];
         if (!g) continue;
-        let d = this.weightDecay !== 0 ? tf.add(g, tf.mul(v, this.weightDecay)) : g;
-        if (this.momentum !== 0) {
-          const buf = this.buffers.get(key);
-          if (buf) {
-            buf.assign(tf.add(tf.mul(buf, this.momentum), d));
-          } else {
-            this.buffers.set(key, tf.variable(d, false));
-          }
+        const buffer = this.buffers.get(key);
+        const { lr, momentum, weightDecay } = this;
+        const fused = buffer && fusedMomentumUpdate(v, g, buffer, { lr, momentum, weightDecay });
+        if (fused) {
+          buffer.assign(fused[0]);
+          v.assign(fused[1]);
+          continue;
+        }
+        let d = weightDecay !== 0 ? tf.add(g, tf.mul(v, weightDecay)) : g;
+        if (momentum !== 0) {
+          if (buffer) buffer.assign(tf.add(tf.mul(buffer, momentum), d));
+          else this.buffers.set(key, tf.variable(d, false));
           d = this.buffers.get(key)!;
         }
-        v.assign(tf.sub(v, tf.mul(d, this.lr)));
+        v.assign(tf.sub(v, tf.mul(d, lr)));
       }
     });
   }

@@ -1,5 +1,6 @@
 /** nn.BatchNorm2d over the channel (last) axis of NHWC tensors. */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormBackward, batchNormForward } from './batch-norm-kernels';
 import { constant, zeros } from './init';
 import type { ForwardContext, Module } from './module';
 import type { Scope } from './state';
@@ -55,27 +56,22 @@ export class BatchNorm2d implements Module {
 
   /**
    * Training-mode normalisation as one differentiable op with its gradient written out, so the tape keeps one
-   * extra activation-sized tensor (x̂) instead of every intermediate of the composed ops:
+   * activation-sized tensor instead of every intermediate of the composed ops:
    * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε); dβ = Σdy, dγ = Σdy·x̂, dx = γ/(N√(σ² + ε))·(N·dy − dβ − x̂·dγ).
+   * Both steps run as fused kernels where the backend has them (see batch-norm-kernels).
    */
   private readonly normalizeBatch = tf.customGrad((...args: unknown[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const count = x.size / x.shape[3];
     const { mean, variance } = tf.moments(x, [0, 1, 2]);
     this.updateRunningStats(mean, variance, count);
-    const invStd = tf.rsqrt(tf.add(variance, this.eps));
-    const xHat = tf.mul(tf.sub(x, mean), invStd);
-    save([xHat, tf.mul(gamma, tf.div(invStd, count))]);
+    const invStd = tf.rsqrt(tf.add(variance, this.eps)) as tf.Tensor1D;
+    const { y, saved } = batchNormForward(x, { mean: mean as tf.Tensor1D, invStd }, gamma, beta);
+    save(saved);
     return {
-      value: tf.add(tf.mul(xHat, gamma), beta),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const g = dy as tf.Tensor4D;
-        const [xh, factor] = saved;
-        const dBeta = tf.sum(g, [0, 1, 2]);
-        const dGamma = tf.sum(tf.mul(g, xh), [0, 1, 2]);
-        const dx = tf.mul(tf.sub(tf.sub(tf.mul(g, count), dBeta), tf.mul(xh, dGamma)), factor);
-        return [dx, dGamma, dBeta];
-      },
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
+        batchNormBackward(dy as tf.Tensor4D, kept),
     };
   }) as (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
 
