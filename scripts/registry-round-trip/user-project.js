@@ -2,7 +2,7 @@
 // or with pnpm.
 const { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
-const { run } = require('./run');
+const { run, userEnv } = require('./run');
 
 /** Creates `dir` as an empty project of `pm` ('npm' or 'pnpm') whose registry is `registryUrl`. */
 function createProject(pm, dir, { registryUrl, npmCache, pnpmWorkspaceYaml, log }) {
@@ -20,7 +20,13 @@ function createProject(pm, dir, { registryUrl, npmCache, pnpmWorkspaceYaml, log 
           cwd: dir,
           log,
         })
-      : run('pnpm', ['add', ...packages], { cwd: dir, log });
+      : // A metadata cache of its own: pnpm trusts cached package metadata for a while, and a project made
+        // after a release must see it, as a user's project on a later day would.
+        run('pnpm', ['add', ...packages], {
+          cwd: dir,
+          env: userEnv({ XDG_CACHE_HOME: `${dir}-cache` }),
+          log,
+        });
   return { pm, dir, install };
 }
 
