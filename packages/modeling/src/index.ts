@@ -82,6 +82,7 @@ export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postproce
 export { batchedNms, nms } from './postprocess/nms';
 export {
   type Detections,
+  detectionsFromScores,
   type PostProcessConfig,
   postProcess,
   postProcessAsync,
