@@ -33,6 +33,7 @@ export {
   writeSafetensors,
 } from './checkpoint/safetensors';
 export { loadWeights } from './checkpoint/weights';
+export { type Detector, isOnnxFile, loadDetector } from './inference/detector';
 export { type RunEvaluationOptions, runEvaluation } from './inference/evaluate';
 export {
   evaluateDataset,

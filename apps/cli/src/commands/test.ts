@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
-import { Checkpointer, initBackend, loadWeights, resolveCheckpoint, runEvaluation } from '@ssd/engine';
-import { buildDetectionModel } from '@ssd/modeling';
+import { Checkpointer, initBackend, loadDetector, resolveCheckpoint, runEvaluation } from '@ssd/engine';
 import { Command } from 'commander';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';
@@ -13,7 +12,7 @@ export function testCommand(): Command {
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .option(
       '--ckpt <checkpoint>',
-      'checkpoint (ours, a reference .pth, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
+      'checkpoint (ours, a reference .pth, an exported .onnx, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
     )
     .option(
       '--output_dir <dir>',
@@ -32,9 +31,8 @@ export function testCommand(): Command {
       }
       await initBackend(cfg.MODEL.DEVICE);
       const file = await resolveCheckpoint(ckpt);
-      const model = buildDetectionModel(cfg);
+      const model = await loadDetector(cfg, file);
       try {
-        loadWeights(model, file);
         console.log(`Loaded ${file}`);
         const outputDir = opts.output_dir ?? path.join(cfg.OUTPUT_DIR, 'inference');
         await runEvaluation(model, cfg, { outputDir });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
 import type { EvaluationResult } from '@ssd/eval';
-import type { SSDDetector } from '@ssd/modeling';
+import type { Detector } from './detector';
 import { checkNumClasses } from '../util/dataset-checks';
 import type { ProgressOptions } from '../util/progress';
 import { evaluateDataset, inference } from './inference';
@@ -21,7 +21,7 @@ export interface RunEvaluationOptions {
  * like the reference and written to `<outputDir>/<dataset>/metrics.json`.
  */
 export async function runEvaluation(
-  model: SSDDetector,
+  model: Detector,
   cfg: SSDConfig,
   options: RunEvaluationOptions = {},
 ): Promise<Record<string, EvaluationResult>> {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { COCODataset, type DetectionDataset, type ImageId, makeTestLoader } from '@ssd/data';
 import { type EvaluationResult, evaluateDetections } from '@ssd/eval';
-import type { SSDDetector } from '@ssd/modeling';
+import type { Detector } from './detector';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, type ProgressOptions } from '../util/progress';
 
@@ -47,7 +47,7 @@ export function scaleBoxes(
 
 /** Runs the detector over every image of `dataset` in order (test transforms, TEST.BATCH_SIZE batches). */
 export async function inference(
-  model: SSDDetector,
+  model: Detector,
   cfg: SSDConfig,
   dataset: DetectionDataset,
   options: InferenceOptions = {},
@@ -62,7 +62,7 @@ export async function inference(
   try {
     for await (const batch of loader) {
       const images = tf.tensor4d(batch.images, [batch.batchSize, size, size, 3]);
-      let detections: Awaited<ReturnType<SSDDetector['detect']>>;
+      let detections: Awaited<ReturnType<Detector['detect']>>;
       try {
         detections = await model.detect(images);
       } finally {

@@ -1,11 +1,10 @@
 import type { SSDConfig } from '@ssd/config';
 import { type DecodedImage, decodeImage } from '@ssd/data';
-import { buildDetectionModel, type SSDDetector } from '@ssd/modeling';
 import { buildTransforms, Rng } from '@ssd/transforms';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/select';
 import { resolveCheckpoint } from '../checkpoint/resolve';
-import { loadWeights } from '../checkpoint/weights';
+import { type Detector, loadDetector } from './detector';
 import { scaleBoxes } from './inference';
 
 /** One detected object, box in the original image's pixels. */
@@ -36,13 +35,16 @@ export class Predictor {
 
   constructor(
     readonly cfg: SSDConfig,
-    readonly model: SSDDetector,
+    readonly model: Detector,
     readonly classNames: readonly string[],
   ) {
     this.transform = buildTransforms(cfg, false);
   }
 
-  /** Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name). */
+  /**
+   * Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name);
+   * an `.onnx` export runs on ONNX Runtime instead.
+   */
   static async load(
     cfg: SSDConfig,
     ckpt: string,
@@ -51,19 +53,12 @@ export class Predictor {
   ): Promise<Predictor> {
     await initBackend(cfg.MODEL.DEVICE, log);
     const file = await resolveCheckpoint(ckpt, { log });
-    const model = buildDetectionModel(cfg);
-    try {
-      loadWeights(model, file);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
     if (classNames.length !== cfg.MODEL.NUM_CLASSES) {
-      model.dispose();
       throw new Error(
         `the class list has ${classNames.length} names (background included) but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`,
       );
     }
+    const model = await loadDetector(cfg, file);
     return new Predictor(cfg, model, classNames);
   }
 
@@ -90,7 +85,7 @@ export class Predictor {
       new Rng(0),
     );
     const input = tf.tensor4d(sample.image, [1, size, size, 3]);
-    let found: Awaited<ReturnType<SSDDetector['detect']>>[number];
+    let found: Awaited<ReturnType<Detector['detect']>>[number];
     try {
       [found] = await this.model.detect(input);
     } finally {
