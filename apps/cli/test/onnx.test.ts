@@ -43,7 +43,15 @@ describe('ssd export', () => {
   });
 
   it('refuses an output that does not end in .onnx', () => {
-    const r = ssd('export', '--config-file', MOBILENET, '--ckpt', onnxFile, '--output', path.join(out, 'x.bin'));
+    const r = ssd(
+      'export',
+      '--config-file',
+      MOBILENET,
+      '--ckpt',
+      onnxFile,
+      '--output',
+      path.join(out, 'x.bin'),
+    );
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('must end in .onnx');
   });
@@ -82,7 +90,11 @@ describe('ssd demo with an .onnx checkpoint', () => {
             // Random regressions give boxes far beyond the image, where exp() scales float32 rounding up.
             g.box.every((v, k) => Math.abs(v - d.box[k]!) < 0.05 + 1e-4 * Math.abs(d.box[k]!)),
         );
-        expect({ image: want.image, ...d, found: same !== undefined }).toEqual({ image: want.image, ...d, found: true });
+        expect({ image: want.image, ...d, found: same !== undefined }).toEqual({
+          image: want.image,
+          ...d,
+          found: true,
+        });
         compared++;
       }
     }
@@ -102,7 +114,9 @@ function writeDemoDataset(dir: string, entries: Entry[]): void {
     const objects = e.detections
       .filter((d) => d.score > 0.995)
       .map((d) => {
-        const [x1, y1, x2, y2] = d.box.map((v, k) => Math.round(Math.min(Math.max(v, 0), (k % 2 ? e.height : e.width) - 1)) + 1);
+        const [x1, y1, x2, y2] = d.box.map(
+          (v, k) => Math.round(Math.min(Math.max(v, 0), (k % 2 ? e.height : e.width) - 1)) + 1,
+        );
         return `<object><name>${VOC_CLASSES[d.label_id]}</name><difficult>0</difficult><bndbox><xmin>${x1}</xmin><ymin>${y1}</ymin><xmax>${x2}</xmax><ymax>${y2}</ymax></bndbox></object>`;
       });
     writeFileSync(
@@ -129,7 +143,10 @@ describe('ssd test with an .onnx checkpoint', () => {
       const r = ssd('test', '--config-file', configFile, '--ckpt', ckptFile, '--output_dir', dir);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
-      return JSON.parse(readFileSync(path.join(dir, 'demo_test', 'metrics.json'), 'utf8')) as Record<string, number | null>;
+      return JSON.parse(readFileSync(path.join(dir, 'demo_test', 'metrics.json'), 'utf8')) as Record<
+        string,
+        number | null
+      >;
     };
     const tfjs = metrics(path.join(REFERENCE, 'mobilenet_v2_ssd320_random.pth'), path.join(out, 'test-tfjs'));
     const onnx = metrics(onnxFile, path.join(out, 'test-onnx'));

@@ -22,4 +22,4 @@ export {
 } from './export/export-onnx';
 export { type Attribute, BATCH, GraphBuilder, type Value } from './graph/graph-builder';
 export { decodeModel, encodeModel, type ModelProto } from './proto/onnx-schema';
-export { OnnxDetector, type OnnxDetectorOptions, type OnnxOutputs } from './runtime/onnx-detector';
+export { OnnxDetector, type OnnxDetectorOptions, type OnnxOutputs, toNCHW } from './runtime/onnx-detector';

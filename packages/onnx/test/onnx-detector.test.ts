@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '@ssd/config';
 import type { Detections } from '@ssd/modeling';
 import { BACKBONES, SSDDetector } from '@ssd/modeling';
-import { loadConfig } from '@ssd/config';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { encodeModel, exportOnnx, GraphBuilder, OnnxDetector } from '../src';

@@ -38,7 +38,9 @@ export async function runExport(overrides: string[], opts: ExportOptions): Promi
   const cfg = structuredClone(loadConfig(opts.configFile, overrides));
   checkComponentsRegistered(cfg);
   if (opts.output !== undefined && !isOnnxFile(opts.output)) {
-    throw new Error(`--output ${opts.output} must end in .onnx (ssd demo and ssd test tell models apart by it)`);
+    throw new Error(
+      `--output ${opts.output} must end in .onnx (ssd demo and ssd test tell models apart by it)`,
+    );
   }
   await initBackend(cfg.MODEL.DEVICE);
   const file = await resolveCheckpoint(opts.ckpt);
@@ -55,6 +57,8 @@ export async function runExport(overrides: string[], opts: ExportOptions): Promi
   }
   mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
   writeFileAtomic(output, [bytes]);
-  console.log(`Wrote ${output} (${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset ${ONNX_OPSET}) from ${file}`);
+  console.log(
+    `Wrote ${output} (${(bytes.length / 2 ** 20).toFixed(1)} MiB, ONNX opset ${ONNX_OPSET}) from ${file}`,
+  );
   return output;
 }

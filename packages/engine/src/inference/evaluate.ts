@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
 import type { EvaluationResult } from '@ssd/eval';
-import type { Detector } from './detector';
 import { checkNumClasses } from '../util/dataset-checks';
 import type { ProgressOptions } from '../util/progress';
+import type { Detector } from './detector';
 import { evaluateDataset, inference } from './inference';
 
 /** Options of `runEvaluation`. */

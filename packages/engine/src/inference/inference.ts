@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { COCODataset, type DetectionDataset, type ImageId, makeTestLoader } from '@ssd/data';
 import { type EvaluationResult, evaluateDetections } from '@ssd/eval';
-import type { Detector } from './detector';
 import * as tf from '@tensorflow/tfjs-core';
 import { createProgress, type ProgressOptions } from '../util/progress';
+import type { Detector } from './detector';
 
 /** Detections of one image, boxes `[x1, y1, x2, y2]` in the original image's pixels. */
 export interface ImageDetections {

@@ -20,7 +20,11 @@ function emitLayers(layers: readonly object[], x: Value, ctx: EmitContext): Valu
 }
 
 /** An inverted residual's `conv` branch, plus the input when the block keeps stride and width. */
-function emitResidualBlock(block: { conv: nn.Sequential; residual: boolean }, x: Value, ctx: EmitContext): Value {
+function emitResidualBlock(
+  block: { conv: nn.Sequential; residual: boolean },
+  x: Value,
+  ctx: EmitContext,
+): Value {
   const y = ctx.layer(block.conv, x);
   return block.residual ? ctx.graph.op('Add', [x, y], y.shape) : y;
 }

@@ -7,7 +7,12 @@ import { type EmitContext, HEAD_EMITTERS, PREDICTOR_EMITTERS } from './registry'
  * Each level's header output [N, A·K, H, W] → [N, H, W, A·K] → [N, H·W·A, K], concatenated over levels: the
  * reference's prior order (feature map, row, column, box).
  */
-function flattenHeaders(headers: readonly object[], features: Value[], width: number, ctx: EmitContext): Value {
+function flattenHeaders(
+  headers: readonly object[],
+  features: Value[],
+  width: number,
+  ctx: EmitContext,
+): Value {
   const g = ctx.graph;
   let priors = 0;
   const parts = features.map((f, level) => {
@@ -24,7 +29,9 @@ function flattenHeaders(headers: readonly object[], features: Value[], width: nu
 
 PREDICTOR_EMITTERS.register(HeaderBoxPredictor, (predictor, features, ctx) => {
   if (features.length !== predictor.clsHeaders.length) {
-    throw new Error(`box predictor expects ${predictor.clsHeaders.length} feature maps, got ${features.length}`);
+    throw new Error(
+      `box predictor expects ${predictor.clsHeaders.length} feature maps, got ${features.length}`,
+    );
   }
   return {
     clsLogits: flattenHeaders(predictor.clsHeaders, features, predictor.numClasses, ctx),
@@ -65,7 +72,11 @@ HEAD_EMITTERS.register(SSDBoxHead, (head, features, ctx) => {
   const { CENTER_VARIANCE: cv, SIZE_VARIANCE: sv } = head.cfg.MODEL;
   const priorCenters = g.floats('priors_center', centers, [count, 2]);
   const priorSizes = g.floats('priors_size', sizes, [count, 2]);
-  const scaledSizes = g.floats('priors_size_x_center_variance', sizes.map((v) => v * cv), [count, 2]);
+  const scaledSizes = g.floats(
+    'priors_size_x_center_variance',
+    sizes.map((v) => v * cv),
+    [count, 2],
+  );
   const center = g.op('Add', [g.op('Mul', [slice(0, 2).name, scaledSizes], half).name, priorCenters], half);
   const logSize = g.op('Mul', [slice(2, 4).name, g.scalar(sv)], half);
   const size = g.op('Mul', [g.op('Exp', [logSize], half).name, priorSizes], half);

@@ -4,7 +4,14 @@ import type { Value } from '../graph/graph-builder';
 import { type EmitContext, LAYER_EMITTERS } from './registry';
 
 /** Output length of a convolution or pooling window along one axis. */
-function windowOutput(size: number, kernel: number, stride: number, padBefore: number, padAfter: number, dilation = 1) {
+function windowOutput(
+  size: number,
+  kernel: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation = 1,
+) {
   return Math.floor((size + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
@@ -59,14 +66,23 @@ LAYER_EMITTERS.register(nn.ReLU6, (_m, x, ctx) =>
 LAYER_EMITTERS.register(nn.HardSwish, (_m, x, ctx) => ctx.graph.op('HardSwish', [x], x.shape));
 LAYER_EMITTERS.register(nn.Swish, (_m, x, ctx) => emitSwish(x, ctx));
 LAYER_EMITTERS.register(nn.Identity, (_m, x) => x);
-LAYER_EMITTERS.register(nn.Sequential, (seq, x, ctx) => seq.layers.reduce((y, layer) => ctx.layer(layer, y), x));
+LAYER_EMITTERS.register(nn.Sequential, (seq, x, ctx) =>
+  seq.layers.reduce((y, layer) => ctx.layer(layer, y), x),
+);
 LAYER_EMITTERS.register(nn.SeparableConv2d, (sep, x, ctx) => ctx.layer(sep.conv, x));
 
 LAYER_EMITTERS.register(nn.L2Norm, (l2, x, ctx) => {
   const g = ctx.graph;
   const [n, , h, w] = x.shape;
-  const sumSquares = g.op('ReduceSumSquare', [x], [n, 1, h, w], { axes: { ints: [1] }, keepdims: { int: 1 } });
-  const norm = g.op('Add', [g.op('Sqrt', [sumSquares], sumSquares.shape).name, g.scalar(nn.L2Norm.EPS)], sumSquares.shape);
+  const sumSquares = g.op('ReduceSumSquare', [x], [n, 1, h, w], {
+    axes: { ints: [1] },
+    keepdims: { int: 1 },
+  });
+  const norm = g.op(
+    'Add',
+    [g.op('Sqrt', [sumSquares], sumSquares.shape).name, g.scalar(nn.L2Norm.EPS)],
+    sumSquares.shape,
+  );
   return g.op('Mul', [g.op('Div', [x, norm], x.shape).name, ctx.weight(l2.weight, 'channel')], x.shape);
 });
 

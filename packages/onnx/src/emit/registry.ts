@@ -41,7 +41,8 @@ export class EmitterRegistry<I, O> {
 
   /** Registers the emitter of instances of `type` (and of its subclasses without their own). */
   register<M extends object>(type: Class<M>, emit: Emitter<M, I, O>): void {
-    if (this.emitters.has(type)) throw new Error(`ONNX ${this.kind} emitter for ${type.name} is already registered`);
+    if (this.emitters.has(type))
+      throw new Error(`ONNX ${this.kind} emitter for ${type.name} is already registered`);
     this.emitters.set(type, emit as Emitter<never, I, O>);
   }
 

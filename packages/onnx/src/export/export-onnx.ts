@@ -12,9 +12,21 @@ import type * as tf from '@tensorflow/tfjs-core';
 import '../emit/nn-layers';
 import '../emit/backbones';
 import '../emit/box-head';
+import {
+  BACKBONE_EMITTERS,
+  type EmitContext,
+  HEAD_EMITTERS,
+  LAYER_EMITTERS,
+  type WeightLayout,
+} from '../emit/registry';
 import { BATCH, GraphBuilder, type Value } from '../graph/graph-builder';
-import { BACKBONE_EMITTERS, type EmitContext, HEAD_EMITTERS, LAYER_EMITTERS, type WeightLayout } from '../emit/registry';
-import { type Dimension, encodeModel, type ModelProto, TENSOR_FLOAT, type ValueInfoProto } from '../proto/onnx-schema';
+import {
+  type Dimension,
+  encodeModel,
+  type ModelProto,
+  TENSOR_FLOAT,
+  type ValueInfoProto,
+} from '../proto/onnx-schema';
 import { weightData } from './weights';
 
 /** The ONNX operator set the exported graph uses. */
@@ -75,7 +87,13 @@ export function buildOnnxModel(model: SSDDetector, options: ExportOnnxOptions = 
     [ONNX_BOXES, boxes],
   ] as const) {
     graph.uniqueName(name);
-    graph.nodes.push({ name: `${name}_output`, opType: 'Identity', input: [value.name], output: [name], attribute: [] });
+    graph.nodes.push({
+      name: `${name}_output`,
+      opType: 'Identity',
+      input: [value.name],
+      output: [name],
+      attribute: [],
+    });
   }
   const mean = cfg.INPUT.PIXEL_MEAN.join(', ');
   return {

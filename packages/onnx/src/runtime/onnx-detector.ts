@@ -6,10 +6,23 @@
 import { availableParallelism } from 'node:os';
 import type { SSDConfig } from '@ssd/config';
 import { type Detections, detectionsFromScores } from '@ssd/modeling';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
+
+/** NHWC [n, size, size, 3] → NCHW in a plain loop (tfjs-wasm's transpose of an image takes tens of ms). */
+export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(nhwc.length);
+  for (let b = 0; b < n; b++) {
+    const base = b * plane * 3;
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < 3; c++) out[base + c * plane + p] = nhwc[base + 3 * p + c];
+    }
+  }
+  return out;
+}
 
 /** Options of `OnnxDetector.load`. */
 export interface OnnxDetectorOptions {
@@ -80,16 +93,11 @@ export class OnnxDetector {
     const [n, h, w] = images.shape;
     const size = this.cfg.INPUT.IMAGE_SIZE;
     if (images.shape[3] !== 3 || h !== size || w !== size) {
-      throw new Error(`the ONNX detector expects images [N, ${size}, ${size}, 3], got [${images.shape.join(', ')}]`);
+      throw new Error(
+        `the ONNX detector expects images [N, ${size}, ${size}, 3], got [${images.shape.join(', ')}]`,
+      );
     }
-    const nchw = tf.tidy(() => tf.transpose(images, [0, 3, 1, 2]));
-    let data: Float32Array;
-    try {
-      data = (await nchw.data()) as Float32Array;
-    } finally {
-      nchw.dispose();
-    }
-    const { scores, boxes } = await this.run(data, n);
+    const { scores, boxes } = await this.run(toNCHW((await images.data()) as Float32Array, n, size), n);
     return detectionsFromScores(scores, boxes, n, this.cfg.MODEL.NUM_CLASSES, this.cfg);
   }
 
