@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { centerFormToCornerFormTensor, decodeLocationsTensor } from '@ssd/modeling';
+import { buildPriors, centerFormToCornerFormTensor, decodeLocationsTensor } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { decodeModel, exportOnnx, ONNX_OPSET, OnnxDetector, toNCHW } from '../src';
@@ -70,10 +70,7 @@ describe.each(CONFIGS)('$config exported to ONNX', ({ config, always }) => {
         writeFileSync(file, bytes);
 
         const { clsLogits, bboxPred } = model.predict(images);
-        const priors = tf.tensor2d((model.boxHead as unknown as { priors: Float32Array }).priors, [
-          clsLogits.shape[1],
-          4,
-        ]);
+        const priors = tf.tensor2d(buildPriors(cfg), [clsLogits.shape[1], 4]);
         const [scores, boxes] = tf.tidy(() => [
           tf.softmax(clsLogits),
           centerFormToCornerFormTensor(
