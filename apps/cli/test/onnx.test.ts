@@ -158,3 +158,34 @@ describe('ssd test with an .onnx checkpoint', () => {
     }
   });
 });
+
+describe('a broken or mismatched .onnx checkpoint', () => {
+  it('ssd demo stops with one message naming the file, no stack trace', () => {
+    const bad = path.join(out, 'garbage.onnx');
+    writeFileSync(bad, 'not a protobuf');
+    const r = ssd(
+      'demo',
+      ...[
+        '--config-file',
+        MOBILENET,
+        '--ckpt',
+        bad,
+        '--images_dir',
+        IMAGES,
+        '--output_dir',
+        path.join(out, 'bad'),
+      ],
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`cannot load ONNX model ${bad}:`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('ssd test with another config names what does not fit', () => {
+    const r = ssd('test', '--config-file', 'vgg_ssd300_voc0712', '--ckpt', onnxFile, 'MODEL.DEVICE', 'wasm');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(
+      `${onnxFile} does not fit the config: its input is 320×320 but INPUT.IMAGE_SIZE is 300`,
+    );
+  });
+});

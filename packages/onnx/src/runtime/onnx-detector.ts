@@ -24,6 +24,30 @@ export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Arra
   return out;
 }
 
+/** The static dimension of a value's shape at `axis`, or null where it is symbolic or unknown. */
+function staticDim(
+  values: readonly InferenceSession.ValueMetadata[],
+  name: string,
+  axis: number,
+): number | null {
+  const value = values.find((v) => v.name === name);
+  const dim = value?.isTensor ? value.shape[axis] : undefined;
+  return typeof dim === 'number' ? dim : null;
+}
+
+/** What of the model's input size and class count disagrees with the config, or null. */
+function configMismatch(session: InferenceSession, cfg: SSDConfig): string | null {
+  const size = staticDim(session.inputMetadata, ONNX_INPUT, 2);
+  if (size !== null && size !== cfg.INPUT.IMAGE_SIZE) {
+    return `its input is ${size}×${size} but INPUT.IMAGE_SIZE is ${cfg.INPUT.IMAGE_SIZE}`;
+  }
+  const classes = staticDim(session.outputMetadata, ONNX_SCORES, 2);
+  if (classes !== null && classes !== cfg.MODEL.NUM_CLASSES) {
+    return `it gives ${classes} classes but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`;
+  }
+  return null;
+}
+
 /** Options of `OnnxDetector.load`. */
 export interface OnnxDetectorOptions {
   /** Threads of one operator (ONNX Runtime's intraOpNumThreads); default: the machine's cores. */
@@ -66,10 +90,13 @@ export class OnnxDetector {
       session.inputNames.length === 1 &&
       session.inputNames[0] === ONNX_INPUT &&
       [ONNX_SCORES, ONNX_BOXES].every((n) => session.outputNames.includes(n));
-    if (!isExport) {
+    const mismatch = isExport ? configMismatch(session, cfg) : null;
+    if (!isExport || mismatch) {
       await session.release();
       throw new Error(
-        `${file} is not an ssd export: expected input '${ONNX_INPUT}' and outputs '${ONNX_SCORES}', '${ONNX_BOXES}'; it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
+        isExport
+          ? `${file} does not fit the config: ${mismatch}; is the config the one it was exported with?`
+          : `${file} is not an ssd export: expected input '${ONNX_INPUT}' and outputs '${ONNX_SCORES}', '${ONNX_BOXES}'; it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
       );
     }
     return new OnnxDetector(cfg, ort, session);
@@ -82,12 +109,6 @@ export class OnnxDetector {
     const out = await this.session.run({ [ONNX_INPUT]: input });
     const scores = out[ONNX_SCORES]!;
     const boxes = out[ONNX_BOXES]!;
-    const numClasses = scores.dims[2];
-    if (numClasses !== this.cfg.MODEL.NUM_CLASSES) {
-      throw new Error(
-        `the ONNX model gives ${numClasses} classes but MODEL.NUM_CLASSES is ${this.cfg.MODEL.NUM_CLASSES}: is the config the one it was exported with?`,
-      );
-    }
     return { scores: scores.data as Float32Array, boxes: boxes.data as Float32Array };
   }
 
