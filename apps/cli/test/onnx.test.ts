@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dumpConfig, loadConfig } from '@ssd/config';
-import { VOC_CLASSES } from '@ssd/data';
+import { dumpConfig, loadConfig, VOC_CLASSES } from '@ssd/config';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');

@@ -1,6 +1,6 @@
+import { batchedNms } from '@ssd/boxes';
 import * as tf from '@tensorflow/tfjs-core';
 import { centerFormToCornerFormTensor, decodeLocationsTensor } from './box-tensors';
-import { batchedNms } from './nms';
 
 /** The config fields post-processing reads; any full `SSDConfig` satisfies it. */
 export interface PostProcessConfig {
