@@ -28,6 +28,7 @@ export {
   writeTorchCheckpoint,
 } from './checkpoint/torch';
 export { loadWeights } from './checkpoint/weights';
+export { type Detector, isOnnxFile } from './inference/detector';
 export { type LoadedDetector, loadDetector } from './inference/load-detector';
 export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
 export { createProgress, type Progress, type ProgressOptions } from './util/progress';

@@ -47,6 +47,7 @@ export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 export * as nn from './nn';
 export {
   type Detections,
+  detectionsFromScores,
   type PostProcessConfig,
   postProcess,
   postProcessAsync,

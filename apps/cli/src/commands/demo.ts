@@ -38,7 +38,7 @@ export function demoCommand(): Command {
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
       '--ckpt <checkpoint>',
-      'checkpoint: ours, a reference .pth, an http(s) URL, or a model zoo name (see `ssd models`)',
+      'checkpoint: ours, a reference .pth, an exported .onnx (run on ONNX Runtime), an http(s) URL, or a model zoo name (see `ssd models`)',
     )
     .requiredOption('--images_dir <dir>', 'folder of images')
     .option('--output_dir <dir>', 'where annotated images and results.json go (default: <images_dir>/result)')

@@ -13,7 +13,7 @@ export function testCommand(): Command {
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .option(
       '--ckpt <checkpoint>',
-      'checkpoint (ours, a reference .pth, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
+      'checkpoint (ours, a reference .pth, an exported .onnx, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
     )
     .option(
       '--output_dir <dir>',

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
-import type { ProgressOptions } from '@ssd/engine';
+import type { Detector, ProgressOptions } from '@ssd/engine';
 import type { EvaluationResult } from '@ssd/eval';
-import type { SSDDetector } from '@ssd/modeling';
 import { checkNumClasses } from '../train/dataset-checks';
 import { evaluateDataset, inference } from './inference';
 
@@ -21,7 +20,7 @@ export interface RunEvaluationOptions {
  * like the reference and written to `<outputDir>/<dataset>/metrics.json`.
  */
 export async function runEvaluation(
-  model: SSDDetector,
+  model: Detector,
   cfg: SSDConfig,
   options: RunEvaluationOptions = {},
 ): Promise<Record<string, EvaluationResult>> {

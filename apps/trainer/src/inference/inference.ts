@@ -3,9 +3,9 @@ import path from 'node:path';
 import { scaleBoxes } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
 import { COCODataset, type DetectionDataset, type ImageId, makeTestLoader } from '@ssd/data';
+import type { Detector } from '@ssd/engine';
 import { createProgress, type ProgressOptions } from '@ssd/engine';
 import { type EvaluationResult, evaluateDetections } from '@ssd/eval';
-import type { SSDDetector } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Detections of one image, boxes `[x1, y1, x2, y2]` in the original image's pixels. */
@@ -30,7 +30,7 @@ export interface InferenceOptions {
 
 /** Runs the detector over every image of `dataset` in order (test transforms, TEST.BATCH_SIZE batches). */
 export async function inference(
-  model: SSDDetector,
+  model: Detector,
   cfg: SSDConfig,
   dataset: DetectionDataset,
   options: InferenceOptions = {},
@@ -45,7 +45,7 @@ export async function inference(
   try {
     for await (const batch of loader) {
       const images = tf.tensor4d(batch.images, [batch.batchSize, size, size, 3]);
-      let detections: Awaited<ReturnType<SSDDetector['detect']>>;
+      let detections: Awaited<ReturnType<Detector['detect']>>;
       try {
         detections = await model.detect(images);
       } finally {

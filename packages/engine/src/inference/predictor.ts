@@ -1,8 +1,8 @@
 import { scaleBoxes } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
 import { type DecodedImage, decodeImage, resizeBilinear, subtractMean } from '@ssd/image';
-import type { SSDDetector } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Detector } from './detector';
 import { loadDetector } from './load-detector';
 
 /** One detected object, box in the original image's pixels. */
@@ -31,11 +31,14 @@ export interface ImageResult {
 export class Predictor {
   constructor(
     readonly cfg: SSDConfig,
-    readonly model: SSDDetector,
+    readonly model: Detector,
     readonly classNames: readonly string[],
   ) {}
 
-  /** Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name). */
+  /**
+   * Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name);
+   * an `.onnx` export runs on ONNX Runtime instead.
+   */
   static async load(
     cfg: SSDConfig,
     ckpt: string,
@@ -66,7 +69,7 @@ export class Predictor {
     // The reference's test transform: Resize (cv2 bilinear), SubtractMeans, ToTensor (NHWC needs no permute).
     const resized = resizeBilinear(image.data, image.width, image.height, size, size);
     const input = tf.tensor4d(subtractMean(resized, this.cfg.INPUT.PIXEL_MEAN), [1, size, size, 3]);
-    let found: Awaited<ReturnType<SSDDetector['detect']>>[number];
+    let found: Awaited<ReturnType<Detector['detect']>>[number];
     try {
       [found] = await this.model.detect(input);
     } finally {

@@ -16,7 +16,7 @@ export class SSDBoxHead implements BoxHead {
   readonly priors: Float32Array;
 
   constructor(
-    private readonly cfg: SSDConfig,
+    readonly cfg: SSDConfig,
     scope: Scope,
   ) {
     this.predictor = buildBoxPredictor(cfg, scope.child('predictor'));
