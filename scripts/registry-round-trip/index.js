@@ -169,7 +169,7 @@ async function main() {
         project.install(['@ssd/eval']);
         // Alone: no @ssd package but eval and what it declares (the pure-TypeScript @ssd/boxes), no tfjs.
         const declared = Object.keys(
-          readJson(path.join(ROOT, 'packages/eval/package.json')).dependencies ?? {},
+          JSON.parse(readFileSync(path.join(ROOT, 'packages/eval/package.json'), 'utf8')).dependencies ?? {},
         );
         const others = [...names, '@tensorflow/tfjs-core'].filter(
           (n) => n !== '@ssd/eval' && !declared.includes(n) && installedCopies(project.dir, n).length > 0,
