@@ -10,6 +10,7 @@ const PACKAGES = [
   'packages/modeling',
   'packages/engine',
   'packages/viz',
+  'apps/trainer',
   'apps/cli',
 ];
 

@@ -42,7 +42,7 @@ stage() {
 for s in "${stages[@]}"; do
   case "$s" in
   adapter) stage adapter 120 node apps/cli/dist/bin.js backend --device webgpu ;;
-  bench) stage bench 360 node packages/engine/bench/gpu-bench.js --device webgpu ${GPU_BENCH_ARGS:-} ;;
+  bench) stage bench 360 node apps/trainer/bench/gpu-bench.js --device webgpu ${GPU_BENCH_ARGS:-} ;;
   train)
     data="$(mktemp -d)"
     node apps/cli/dist/bin.js dataset shapes "$data/shapes" --train 200 --test 20 >/dev/null

@@ -18,7 +18,7 @@ trace="$kit/trace.txt"
 export GPU_KIT_TRACE="$trace" GPU_KIT_ROOT="$root"
 tracer=(node --require "$root/scripts/gpu-kit/trace-loaded.js")
 "${tracer[@]}" apps/cli/dist/bin.js backend --device webgpu
-"${tracer[@]}" packages/engine/bench/gpu-bench.js --device webgpu --configs quickstart_mobilenet_v2_ssdlite_shapes \
+"${tracer[@]}" apps/trainer/bench/gpu-bench.js --device webgpu --configs quickstart_mobilenet_v2_ssdlite_shapes \
   --batch 2 --steps 1 --top 1
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -5,6 +5,7 @@ import { backendCommand } from './commands/backend';
 import { configCommand } from './commands/config';
 import { datasetCommand } from './commands/dataset';
 import { demoCommand } from './commands/demo';
+import { exportCommand } from './commands/export';
 import { modelsCommand } from './commands/models';
 import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
     trainCommand(),
     testCommand(),
     demoCommand(),
+    exportCommand(),
     configCommand(),
     datasetCommand(),
     plotCommand(),

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const project = await writeToyProject();
   configFile = project.configFile;
   await initBackend('js', () => {});
-  const model = buildDetectionModel(structuredClone(loadConfig(configFile)));
+  const model = buildDetectionModel(loadConfig(configFile));
   ckpt = path.join(project.dir, 'toy.safetensors');
   saveTrainingCheckpoint(ckpt, { model: await modelStateRecords(model), iteration: 0 });
   model.dispose();

@@ -1,5 +1,5 @@
 import { loadConfig } from '@ssd/config';
-import { type TrainResult, train } from '@ssd/engine';
+import { type TrainResult, train } from './train/trainer';
 
 /** What `ssd train` passes on. */
 export interface TrainingRequest {
@@ -37,7 +37,7 @@ export async function runTraining(request: TrainingRequest): Promise<TrainResult
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const result = await train(structuredClone(cfg), {
+    const result = await train(cfg, {
       logStep: request.logStep,
       saveStep: request.saveStep,
       evalStep: request.evalStep,

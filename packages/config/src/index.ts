@@ -1,15 +1,7 @@
+export { BACKGROUND, COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES, withBackground } from './class-names';
 export { defaultConfig } from './defaults';
-export { ConfigError, closestKey } from './errors';
+export { ConfigError } from './errors';
 export { cloneConfig, dumpConfig, freeze } from './freeze';
 export { loadConfig } from './load';
-export { mergeFromFile, mergeFromList, mergeFromObject } from './merge';
-export { type LiteralValue, parsePythonLiteral } from './python-literal';
-export {
-  configSchema,
-  DEVICES,
-  type Device,
-  type SSDConfig,
-  type UserDatasetSpec,
-  userDatasetSchema,
-} from './schema';
-export { resolveConfigFile, SHIPPED_CONFIG_DIR, shippedConfigNames } from './shipped';
+export { DEVICES, type Device, type SSDConfig, type UserDatasetSpec } from './schema';
+export { SHIPPED_CONFIG_DIR, shippedConfigNames } from './shipped';

@@ -2,16 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import {
-  ConfigError,
-  cloneConfig,
-  defaultConfig,
-  dumpConfig,
-  loadConfig,
-  mergeFromFile,
-  mergeFromList,
-  parsePythonLiteral,
-} from '../src';
+import { ConfigError, cloneConfig, defaultConfig, dumpConfig, loadConfig } from '../src';
+import { mergeFromFile, mergeFromList } from '../src/merge';
+import { parsePythonLiteral } from '../src/python-literal';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');
 const REFERENCE_CONFIGS = path.resolve(__dirname, '../../../../shared/reference-configs');

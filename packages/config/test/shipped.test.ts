@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, resolveConfigFile, SHIPPED_CONFIG_DIR, shippedConfigNames } from '../src';
+import { ConfigError, loadConfig, SHIPPED_CONFIG_DIR, shippedConfigNames } from '../src';
+import { resolveConfigFile } from '../src/shipped';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');
 

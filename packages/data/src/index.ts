@@ -13,12 +13,10 @@ export {
   DEFAULT_ROOTS,
   resolveDataset,
 } from './datasets/catalog';
-export { BACKGROUND, COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES, withBackground } from './datasets/classes';
 export { COCODataset, type COCODatasetOptions } from './datasets/coco';
 export { ConcatDataset } from './datasets/concat';
 export type { Annotation, DatasetItem, DatasetSource, ImageId, Target } from './datasets/types';
 export { VOCDataset, type VOCDatasetOptions } from './datasets/voc';
-export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './image';
 export type { TestBatch, TrainBatch } from './loader/batch';
 export {
   type Loader,

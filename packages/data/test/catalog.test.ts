@@ -1,14 +1,11 @@
 import * as path from 'node:path';
-import { defaultConfig, type SSDConfig } from '@ssd/config';
+import { COCO_CLASSES, defaultConfig, SHAPES_CLASSES, type SSDConfig, VOC_CLASSES } from '@ssd/config';
 import {
   buildDataset,
-  COCO_CLASSES,
   ConcatDataset,
   checkBuiltInRoot,
   DATASET_CATALOG,
   resolveDataset,
-  SHAPES_CLASSES,
-  VOC_CLASSES,
   VOCDataset,
 } from '../src';
 import { FIXTURES, tempDir, writeVocSplit } from './helpers';

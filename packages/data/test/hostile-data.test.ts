@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { COCODataset, decodeImage, MAX_IMAGE_PIXELS, resolveDataset, VOCDataset } from '../src';
+import { decodeImage, MAX_IMAGE_PIXELS } from '@ssd/image';
+import { COCODataset, resolveDataset, VOCDataset } from '../src';
 import { DEMO_IMAGES, tempDir } from './helpers';
 
 // The hostile-input suite for images and annotations: each bad file ends in one message naming it,

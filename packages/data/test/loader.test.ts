@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { defaultConfig, type SSDConfig } from '@ssd/config';
+import { defaultConfig, SHAPES_CLASSES, type SSDConfig } from '@ssd/config';
 import {
   buildDataset,
   makeTestLoader,
   makeTrainLoader,
-  SHAPES_CLASSES,
   type TestBatch,
   type TrainBatch,
   VOCDataset,

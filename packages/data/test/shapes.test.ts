@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultConfig } from '@ssd/config';
+import { defaultConfig, SHAPES_CLASSES } from '@ssd/config';
 import {
   buildDataset,
   renderShapesImage,
-  SHAPES_CLASSES,
   SHAPES_LABELS_FILE,
   type ShapesImage,
   type VOCDataset,

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { VOC_CLASSES, VOCDataset } from '../src';
+import { VOC_CLASSES } from '@ssd/config';
+import { VOCDataset } from '../src';
 import { FIXTURES, tempDir, writeVocSplit, writeVocXml } from './helpers';
 
 const label = (name: string) => VOC_CLASSES.indexOf(name);

@@ -1,61 +1,34 @@
 export { type BackendCheck, runBackendCheck } from './backend/check';
-export {
-  BACKEND_LOADERS,
-  BackendUnavailableError,
-  describeAdapter,
-  type GpuAdapterDescription,
-  hasGpuDevice,
-  type LoadedBackend,
-} from './backend/loaders';
+export { BackendUnavailableError, describeAdapter, type GpuAdapterDescription } from './backend/loaders';
 export { initBackend, type SelectedBackend } from './backend/select';
-export { writeFileAtomic } from './checkpoint/atomic-write';
+export { removeLeftoverTempFiles, writeFileAtomic } from './checkpoint/atomic-write';
 export {
   Checkpointer,
   loadTrainingCheckpoint,
+  type OptimizerCheckpointState,
+  type SchedulerCheckpointState,
   saveTrainingCheckpoint,
   type TrainingState,
 } from './checkpoint/checkpointer';
-export {
-  DownloadError,
-  type DownloadOptions,
-  defaultCacheDir,
-  downloadToCache,
-  hashPrefixOf,
-} from './checkpoint/download';
-export { type DownloadSource, downloadSource, MIRROR_ENV, urlFileName } from './checkpoint/mirror';
+export { DownloadError, type DownloadOptions } from './checkpoint/download';
+export { MIRROR_ENV, urlFileName } from './checkpoint/mirror';
+export { loadModelStateRecords, modelStateRecords } from './checkpoint/model-state';
 export { findZooModel, MODEL_ZOO, type ZooModel } from './checkpoint/model-zoo';
-export { initBackboneFromPretrained, pretrainedPlan } from './checkpoint/pretrained';
+export { initBackboneFromPretrained } from './checkpoint/pretrained';
 export { type ResolveCheckpointOptions, resolveCheckpoint } from './checkpoint/resolve';
+export type { TensorRecord } from './checkpoint/safetensors';
 export {
-  readSafetensors,
-  type SafetensorsContent,
-  type TensorRecord,
-  writeSafetensors,
-} from './checkpoint/safetensors';
+  type ReadCheckpointOptions,
+  readTorchCheckpoint,
+  type TensorLimit,
+  type TorchCheckpoint,
+  type TorchDType,
+  type TorchTensor,
+  type TorchTensorData,
+  writeTorchCheckpoint,
+} from './checkpoint/torch';
 export { loadWeights } from './checkpoint/weights';
-export { type RunEvaluationOptions, runEvaluation } from './inference/evaluate';
-export {
-  evaluateDataset,
-  evaluationFormat,
-  type ImageDetections,
-  type InferenceOptions,
-  inference,
-  scaleBoxes,
-} from './inference/inference';
+export { type Detector, isOnnxFile } from './inference/detector';
+export { type LoadedDetector, loadDetector } from './inference/load-detector';
 export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
-export {
-  CheckpointHook,
-  EvalHook,
-  LoggingHook,
-  PlotHook,
-  type StepInfo,
-  saveCheckpoint,
-  type TrainContext,
-  type TrainHook,
-} from './train/hooks';
-export { MetricsFile, type MetricsRecord } from './train/metrics-file';
-export { preflight } from './train/preflight';
-export { SmoothedValue } from './train/smoothed-value';
-export { loadModelStateRecords, modelStateRecords } from './train/state';
-export { NonFiniteLossError, type TrainOptions, type TrainResult, train } from './train/trainer';
 export { createProgress, type Progress, type ProgressOptions } from './util/progress';

@@ -1,13 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  Checkpointer,
-  loadTrainingCheckpoint,
-  readSafetensors,
-  saveTrainingCheckpoint,
-  type TrainingState,
-} from '../src';
+import { Checkpointer, loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingState } from '../src';
+import { readSafetensors } from '../src/checkpoint/safetensors';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'ssd-ckpt-'));
 

@@ -2,10 +2,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type SSDConfig } from '@ssd/config';
-import { buildDetectionModel, PRETRAINED_SOURCES, type SSDDetector, type TorchTensor } from '@ssd/modeling';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
+import { buildDetectionModel, PRETRAINED_SOURCES, type SSDDetector } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackboneFromPretrained, MIRROR_ENV } from '../src';
+import { initBackboneFromPretrained, MIRROR_ENV, type TorchTensor } from '../src';
 import { type FileServer, startFileServer } from './helpers/file-server';
 import { readListing, standInFile, standInTensors } from './helpers/pretrained-stand-in';
 import { tinyConfig, tinyProject } from './helpers/tiny-setup';
@@ -14,9 +14,7 @@ const CONFIGS = path.resolve(__dirname, '../../../configs');
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
 
 function config(name: string, overrides: string[] = []): SSDConfig {
-  return structuredClone(
-    loadConfig(path.join(CONFIGS, `${name}.yaml`), ['MODEL.DEVICE', 'js', ...overrides]),
-  );
+  return cloneConfig(loadConfig(path.join(CONFIGS, `${name}.yaml`), ['MODEL.DEVICE', 'js', ...overrides]));
 }
 
 /** Whether our variable holds `src` in tfjs layout: conv OIHW → HWIO, depthwise [C,1,kh,kw] → [kh,kw,C,1], linear [O,I] → [I,O]. */
@@ -276,7 +274,7 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
     const model = buildDetectionModel(off);
     try {
       expect(await initBackboneFromPretrained(model, off, { log: (l) => lines.push(l) })).toBeUndefined();
-      const plugin = structuredClone(off);
+      const plugin = cloneConfig(off);
       plugin.MODEL.BACKBONE.PRETRAINED = true;
       plugin.MODEL.BACKBONE.NAME = 'my_plugin_backbone';
       expect(await initBackboneFromPretrained(model, plugin, { log: (l) => lines.push(l) })).toBeUndefined();

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DownloadError, hashPrefixOf, MIRROR_ENV, MODEL_ZOO, resolveCheckpoint } from '../src';
+import { DownloadError, MIRROR_ENV, MODEL_ZOO, resolveCheckpoint } from '../src';
+import { hashPrefixOf } from '../src/checkpoint/download';
 import { deadBase } from './helpers/file-server';
 
 const body = Buffer.from('pretend checkpoint bytes '.repeat(1000));

@@ -1,3 +1,4 @@
+import { boxIou } from '@ssd/boxes';
 import type { ImageGroundTruth, ImagePredictions, NumberList } from './types';
 
 /** Ranked precision/recall of one class; precision is NaN where nothing but difficult matches was seen yet. */
@@ -22,22 +23,9 @@ const DIFFICULT = -1;
  * a and b are flat box lists, ia / ib box indices.
  */
 function vocIou(a: NumberList, ia: number, b: NumberList, ib: number): number {
-  const ax1 = a[4 * ia];
-  const ay1 = a[4 * ia + 1];
-  const ax2 = a[4 * ia + 2] + 1;
-  const ay2 = a[4 * ia + 3] + 1;
-  const bx1 = b[4 * ib];
-  const by1 = b[4 * ib + 1];
-  const bx2 = b[4 * ib + 2] + 1;
-  const by2 = b[4 * ib + 3] + 1;
-  const left = Math.max(ax1, bx1);
-  const top = Math.max(ay1, by1);
-  const right = Math.min(ax2, bx2);
-  const bottom = Math.min(ay2, by2);
-  const inter = left < right && top < bottom ? (right - left) * (bottom - top) : 0;
-  const areaA = (ax2 - ax1) * (ay2 - ay1);
-  const areaB = (bx2 - bx1) * (by2 - by1);
-  return inter / (areaA + areaB - inter);
+  const i = 4 * ia;
+  const j = 4 * ib;
+  return boxIou(a[i], a[i + 1], a[i + 2] + 1, a[i + 3] + 1, b[j], b[j + 1], b[j + 2] + 1, b[j + 3] + 1);
 }
 
 /**

@@ -3,16 +3,12 @@ export {
   convBatchNorm,
   convBNHardSwish,
   convBNReLU,
-  dropConnect,
-  EFFICIENT_NET_B0_STAGES,
   EFFICIENT_NET_VARIANTS,
   EfficientNet,
   type EfficientNetGlobalParams,
   type EfficientNetVariant,
   type ExtraConvSpec,
-  efficientNetBatchNorm,
   efficientNetGlobalParams,
-  expandBlocks,
   InvertedResidual,
   MBConvBlock,
   type MBConvBlockArgs,
@@ -21,37 +17,8 @@ export {
   type MobileNetV3BlockOptions,
   MobileNetV3InvertedResidual,
   MobileNetV3SELayer,
-  makeDivisible,
-  pythonRound,
-  roundFilters,
-  roundRepeats,
   VGG,
 } from './backbone';
-export { decodeLocations, encodeLocations } from './box/box-coding';
-export { centerFormToCornerForm, cornerFormToCenterForm } from './box/box-forms';
-export { IOU_EPS, iouMatrix } from './box/iou';
-export { assignPriors, type PriorAssignment } from './box/matching';
-export { buildPriors, type PriorConfig, priorsPerLocation } from './box/priors';
-export { matchAndEncode, type TargetConfig, type TargetEncoding } from './box/target-transform';
-export {
-  isTorchTensor,
-  OrderedDictValue,
-  PickleCallable,
-  type PickleStateful,
-  type ReadCheckpointOptions,
-  readTorchCheckpoint,
-  SET_STATE,
-  STATE_DICT_GLOBALS,
-  type TensorLimit,
-  type TorchCheckpoint,
-  type TorchDType,
-  type TorchTensor,
-  type TorchTensorData,
-  tensorToFloat32,
-  type UnpickleOptions,
-  unpickle,
-  writeTorchCheckpoint,
-} from './checkpoint';
 export {
   type InferenceForward,
   SSDDetector,
@@ -69,19 +36,18 @@ export {
   ssdLiteBoxPredictor,
 } from './head';
 export {
-  registerTfjsGradients,
-  registerWasmGradientKernels,
+  keepsAccuracy,
+  type OpsKernelBody,
+  opsKernel,
   registerWasmInferenceKernels,
-  registerWebGpuGradientKernels,
+  replaceKernel,
 } from './kernels';
-export { hardNegativeMask } from './loss/hard-negative-mining';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';
-export { centerFormToCornerFormTensor, decodeLocationsTensor } from './postprocess/box-tensors';
-export { batchedNms, nms } from './postprocess/nms';
 export {
   type Detections,
+  detectionsFromScores,
   type PostProcessConfig,
   postProcess,
   postProcessAsync,

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { pythonRound, SSDDetector } from '../src';
+import { SSDDetector } from '../src';
+import { pythonRound } from '../src/backbone/python-round';
 import { referenceConfig } from './detector-helpers';
 
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import type { PriorConfig } from '@ssd/boxes';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { PriorConfig } from '../src/box/priors';
 import { FIXTURES, readF32, readJson, referenceConfig } from './detector-helpers';
 
 export { FIXTURES, readF32, readJson as readFixture };

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerTfjsGradients } from '../src/kernels';
+// Gradients ship in the @tensorflow/tfjs umbrella (a dev dependency here; users train through @ssd/trainer).
+import '@tensorflow/tfjs';
 import {
   BatchNorm2d,
   Conv2d,
@@ -24,7 +25,6 @@ import {
 import { convNCHW, maxAbsDiff, maxPoolNCHW, nchwToNhwc, seededValues } from './nn-reference';
 
 beforeAll(async () => {
-  registerTfjsGradients();
   await tf.setBackend('cpu');
 });
 

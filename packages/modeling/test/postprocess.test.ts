@@ -1,7 +1,5 @@
+import { buildPriors, centerFormToCornerForm, decodeLocations } from '@ssd/boxes';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeLocations } from '../src/box/box-coding';
-import { centerFormToCornerForm } from '../src/box/box-forms';
-import { buildPriors } from '../src/box/priors';
 import { centerFormToCornerFormTensor, decodeLocationsTensor } from '../src/postprocess/box-tensors';
 import { type Detections, postProcess, postProcessAsync } from '../src/postprocess/post-processor';
 import { BACKENDS, maxAbsDiff, PRIOR_CONFIGS, readF32, readFixture, useBackend } from './box-test-helpers';

@@ -1,11 +1,11 @@
-import type { SSDConfig } from '@ssd/config';
 import {
   buildPriors,
   matchAndEncode,
   type PriorConfig,
   type TargetConfig,
   type TargetEncoding,
-} from '@ssd/modeling';
+} from '@ssd/boxes';
+import type { SSDConfig } from '@ssd/config';
 import { compose } from './compose';
 import { photometricDistort } from './photometric';
 import { convertFromInts, subtractMeans, toTensor } from './pixels';
@@ -45,7 +45,7 @@ export type TargetTransform = (boxes: Float32Array, labels: Int32Array) => Targe
 
 /**
  * The reference's build_target_transform (SSDTargetTransform): priors from the config, matched at
- * MODEL.THRESHOLD and encoded with MODEL.CENTER_VARIANCE / SIZE_VARIANCE by @ssd/modeling.
+ * MODEL.THRESHOLD and encoded with MODEL.CENTER_VARIANCE / SIZE_VARIANCE by @ssd/boxes.
  */
 export function buildTargetTransform(cfg: PriorConfig & TargetConfig): TargetTransform {
   const priors = buildPriors(cfg);

@@ -1,12 +1,10 @@
-export type { TargetEncoding } from '@ssd/modeling';
 export { buildTargetTransform, buildTransforms, type TargetTransform, type TransformConfig } from './build';
-export { type ColorSpace, convertColor, hsvToRgbAt, jitterHsvInPlace, rgbToHsvAt, shiftHue } from './color';
+export { type ColorSpace, convertColor } from './color';
 export { compose, dropEmptyBoxes, type LabelledBoxes, removeEmptyBoxes } from './compose';
-export { drawExpansion, EXPAND_MAX_RATIO, type Expansion, expand, fillPixels, shiftBoxes } from './expand';
-export { drawMirror, flipBoxes, randomMirror } from './mirror';
-export { boxesToPercent, toPercentCoords } from './percent-coords';
+export { EXPAND_MAX_RATIO, expand } from './expand';
+export { randomMirror } from './mirror';
+export { toPercentCoords } from './percent-coords';
 export {
-  CHANNEL_PERMUTATIONS,
   photometricDistort,
   randomBrightness,
   randomContrast,
@@ -16,16 +14,14 @@ export {
 } from './photometric';
 export { convertFromInts, subtractMeans, toTensor } from './pixels';
 export { randomGeometry } from './random-geometry';
-export { CROP_MODES, type CropWindow, cropBoxes, drawCrop, randomSampleCrop } from './random-sample-crop';
-export { type RowSource, resampleBilinear, resize, resizeBilinear } from './resize';
+export { randomSampleCrop } from './random-sample-crop';
+export { resize } from './resize';
 export { Rng } from './rng';
-export {
-  CHANNELS,
-  checkSample,
-  type EntryTransform,
-  type ImageSample,
-  type InputSample,
-  type PixelArray,
-  type Sample,
-  type Transform,
+export type {
+  EntryTransform,
+  ImageSample,
+  InputSample,
+  PixelArray,
+  Sample,
+  Transform,
 } from './sample';

@@ -1,3 +1,4 @@
+import { subtractMean } from '@ssd/image';
 import { CHANNELS, type EntryTransform, type Transform } from './sample';
 
 /** ConvertFromInts: the image as a new float array (8-bit values become 0–255 floats). */
@@ -9,17 +10,7 @@ export function convertFromInts(): EntryTransform {
 export function subtractMeans(mean: readonly number[]): Transform {
   if (mean.length !== CHANNELS)
     throw new Error(`subtractMeans: mean needs ${CHANNELS} values, got ${mean.length}`);
-  const [m0, m1, m2] = mean;
-  return (sample) => {
-    const src = sample.image;
-    const out = new Float32Array(src.length);
-    for (let i = 0; i < src.length; i += CHANNELS) {
-      out[i] = src[i] - m0;
-      out[i + 1] = src[i + 1] - m1;
-      out[i + 2] = src[i + 2] - m2;
-    }
-    return { ...sample, image: out };
-  };
+  return (sample) => ({ ...sample, image: subtractMean(sample.image, mean) });
 }
 
 /**

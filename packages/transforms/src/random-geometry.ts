@@ -1,9 +1,9 @@
+import { type RowSource, resampleBilinear } from '@ssd/image';
 import { dropEmptyBoxes, type LabelledBoxes } from './compose';
 import { drawExpansion, EXPAND_MAX_RATIO, type Expansion, shiftBoxes } from './expand';
 import { drawMirror, flipBoxes } from './mirror';
 import { boxesToPercent } from './percent-coords';
 import { cropBoxes, drawCrop } from './random-sample-crop';
-import { type RowSource, resampleBilinear } from './resize';
 import { CHANNELS, type Transform } from './sample';
 
 /**

@@ -1,3 +1,4 @@
+import { boxIou } from '@ssd/boxes';
 import type { LabelledBoxes } from './compose';
 import type { Rng } from './rng';
 import { CHANNELS, type Transform } from './sample';
@@ -24,14 +25,7 @@ export interface CropWindow {
 
 /** IoU of box row `i` with the rectangle [x1, y1, x2, y2]. */
 function iouWithRect(boxes: Float32Array, i: number, x1: number, y1: number, x2: number, y2: number): number {
-  const bx1 = boxes[4 * i];
-  const by1 = boxes[4 * i + 1];
-  const bx2 = boxes[4 * i + 2];
-  const by2 = boxes[4 * i + 3];
-  const iw = Math.max(Math.min(bx2, x2) - Math.max(bx1, x1), 0);
-  const ih = Math.max(Math.min(by2, y2) - Math.max(by1, y1), 0);
-  const inter = iw * ih;
-  return inter / ((bx2 - bx1) * (by2 - by1) + (x2 - x1) * (y2 - y1) - inter);
+  return boxIou(boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3], x1, y1, x2, y2);
 }
 
 /**

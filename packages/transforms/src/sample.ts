@@ -1,10 +1,7 @@
+import { CHANNELS, type PixelArray } from '@ssd/image';
 import type { Rng } from './rng';
 
-/** Images are RGB, three interleaved channels per pixel. */
-export const CHANNELS = 3;
-
-/** Pixel storage: 8-bit as decoded, or float once converted. */
-export type PixelArray = Uint8Array | Float32Array;
+export { CHANNELS, type PixelArray };
 
 /**
  * One image with its ground truth. `image` is HWC RGB (`height × width × 3`); `boxes` holds `n × 4`

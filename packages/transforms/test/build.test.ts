@@ -1,5 +1,6 @@
 import { defaultConfig } from '@ssd/config';
-import { buildTransforms, type InputSample, Rng, resizeBilinear } from '../src';
+import { resizeBilinear } from '@ssd/image';
+import { buildTransforms, type InputSample, Rng } from '../src';
 import { sameValues } from './helpers';
 
 const cfg = defaultConfig();

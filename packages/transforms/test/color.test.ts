@@ -1,4 +1,5 @@
-import { convertColor, hsvToRgbAt, type ImageSample, Rng, rgbToHsvAt } from '../src';
+import { hsvToRgbAt, rgbToHsvAt } from '@ssd/image';
+import { convertColor, type ImageSample, Rng } from '../src';
 import { maxAbsDiff } from './helpers';
 
 function hsv(r: number, g: number, b: number): number[] {

@@ -1,12 +1,6 @@
-import {
-  CROP_MODES,
-  drawExpansion,
-  expand,
-  type ImageSample,
-  Rng,
-  randomMirror,
-  randomSampleCrop,
-} from '../src';
+import { expand, type ImageSample, Rng, randomMirror, randomSampleCrop } from '../src';
+import { drawExpansion } from '../src/expand';
+import { CROP_MODES } from '../src/random-sample-crop';
 import { coordinateImage, ScriptedRng, sameValues } from './helpers';
 
 function coordinateSample(width: number, height: number, boxes: number[], labels: number[]): ImageSample {

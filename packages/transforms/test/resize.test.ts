@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { resizeBilinear } from '@ssd/image';
 import sharp from 'sharp';
-import { buildTransforms, Rng, resize, resizeBilinear } from '../src';
+import { buildTransforms, Rng, resize } from '../src';
 import { maxAbsDiff, naiveBilinear, randomSample } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');

@@ -1,5 +1,6 @@
+import { decodeImage } from '@ssd/image';
 import { type Detection, type DrawOptions, drawDetections } from './draw-detections';
-import { readImageFile, writeImageFile } from './image-file';
+import { writeImageFile } from './image-file';
 
 /**
  * Reads `inputPath` (EXIF-rotated, as RGB), draws `detections` (pixel boxes in that upright image)
@@ -11,6 +12,6 @@ export async function annotateImageFile(
   detections: readonly Detection[],
   options: DrawOptions = {},
 ): Promise<void> {
-  const image = await readImageFile(inputPath);
+  const image = { ...(await decodeImage(inputPath)), channels: 3 as const };
   await writeImageFile(drawDetections(image, detections, options), outputPath);
 }

@@ -1,21 +1,10 @@
+import { hsvToRgb } from '@ssd/image';
 import type { Rgb } from './image';
 
-/** Converts hue, saturation, value (all 0..1) to an sRGB colour. */
-function hsvToRgb(h: number, s: number, v: number): Rgb {
-  const sector = Math.floor(h * 6) % 6;
-  const f = h * 6 - Math.floor(h * 6);
-  const p = v * (1 - s);
-  const q = v * (1 - f * s);
-  const t = v * (1 - (1 - f) * s);
-  const rgb = [
-    [v, t, p],
-    [q, v, p],
-    [p, v, t],
-    [p, q, v],
-    [t, p, v],
-    [v, p, q],
-  ][sector];
-  return [Math.round(rgb[0] * 255), Math.round(rgb[1] * 255), Math.round(rgb[2] * 255)];
+/** Converts hue (degrees), saturation and value (0..1) to an sRGB colour. */
+function hsvColor(hue: number, s: number, v: number): Rgb {
+  const [r, g, b] = hsvToRgb(hue, s, v);
+  return [Math.round(r * 255), Math.round(g * 255), Math.round(b * 255)];
 }
 
 /** sRGB component (0..255) to linear light (0..1). */
@@ -47,7 +36,7 @@ function buildPalette(): Rgb[] {
   const candidates: Rgb[] = [];
   for (let hue = 0; hue < 360; hue += 5) {
     for (const s of [1, 0.75, 0.5]) {
-      for (const v of [1, 0.8, 0.6]) candidates.push(hsvToRgb(hue / 360, s, v));
+      for (const v of [1, 0.8, 0.6]) candidates.push(hsvColor(hue, s, v));
     }
   }
   const labs = candidates.map(toLab);

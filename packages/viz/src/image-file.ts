@@ -3,25 +3,6 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { checkImage, type RasterImage } from './image';
 
-/** Decodes an image file to RGB, turned upright by its EXIF orientation. */
-export async function readImageFile(file: string): Promise<RasterImage> {
-  const { data, info } = await sharp(file)
-    .rotate()
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((err: Error) => {
-      throw new Error(`cannot read image ${file}: ${err.message}`);
-    });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-    channels: 3,
-  };
-}
-
 const ENCODERS: Record<string, (s: sharp.Sharp) => sharp.Sharp> = {
   '.jpg': (s) => s.jpeg({ quality: 92 }),
   '.jpeg': (s) => s.jpeg({ quality: 92 }),

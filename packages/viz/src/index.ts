@@ -31,4 +31,4 @@ export {
   type TextStyle,
 } from './font/text';
 export { createImage, fillRect, type PixelRect, type RasterImage, type Rgb } from './image';
-export { readImageFile, writeImageFile } from './image-file';
+export { writeImageFile } from './image-file';

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decodeImage } from '@ssd/image';
 import sharp from 'sharp';
 import { annotateImageFile } from '../src/annotate-file';
 import { classColor } from '../src/colors';
-import { readImageFile } from '../src/image-file';
 import { pixel } from './helpers';
 
 let dir: string;
@@ -32,7 +32,7 @@ describe('annotateImageFile', () => {
     );
     const meta = await sharp(output).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 60, 80]);
-    const img = await readImageFile(output);
+    const img = { ...(await decodeImage(output)), channels: 3 as const };
     expect(pixel(img, 10, 60)).toEqual([...classColor(12)]);
     expect(pixel(img, 30, 60)[0]).toBeLessThan(100);
   });

@@ -1,8 +1,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig } from '@ssd/config';
-import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/data';
+import { COCO_CLASSES, loadConfig, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
 import { Predictor, writeFileAtomic } from '@ssd/engine';
 import { drawDetections, writeImageFile } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -39,7 +38,7 @@ export function demoCommand(): Command {
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
       '--ckpt <checkpoint>',
-      'checkpoint: ours, a reference .pth, an http(s) URL, or a model zoo name (see `ssd models`)',
+      'checkpoint: ours, a reference .pth, an exported .onnx (run on ONNX Runtime), an http(s) URL, or a model zoo name (see `ssd models`)',
     )
     .requiredOption('--images_dir <dir>', 'folder of images')
     .option('--output_dir <dir>', 'where annotated images and results.json go (default: <images_dir>/result)')
@@ -80,7 +79,7 @@ function realFolder(dir: string): string {
  * naming every such image.
  */
 export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
-  const cfg = structuredClone(loadConfig(opts.configFile, overrides));
+  const cfg = loadConfig(opts.configFile, overrides);
   checkComponentsRegistered(cfg);
   let files: string[];
   try {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
-import { Checkpointer, initBackend, loadWeights, resolveCheckpoint, runEvaluation } from '@ssd/engine';
-import { buildDetectionModel } from '@ssd/modeling';
+import { Checkpointer, loadDetector } from '@ssd/engine';
+import { runEvaluation } from '@ssd/trainer';
 import { Command } from 'commander';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';
@@ -13,7 +13,7 @@ export function testCommand(): Command {
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .option(
       '--ckpt <checkpoint>',
-      'checkpoint (ours, a reference .pth, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
+      'checkpoint (ours, a reference .pth, an exported .onnx, a URL or a model zoo name); default: OUTPUT_DIR/last_checkpoint',
     )
     .option(
       '--output_dir <dir>',
@@ -21,7 +21,7 @@ export function testCommand(): Command {
     )
     .argument('[overrides...]', 'KEY VALUE config overrides')
     .action(async (overrides: string[], opts: { configFile: string; ckpt?: string; output_dir?: string }) => {
-      const cfg = structuredClone(loadConfig(opts.configFile, overrides));
+      const cfg = loadConfig(opts.configFile, overrides);
       checkComponentsRegistered(cfg);
       if (cfg.DATASETS.TEST.length === 0) throw new Error('DATASETS.TEST is empty: nothing to evaluate');
       const ckpt = opts.ckpt ?? new Checkpointer(cfg.OUTPUT_DIR).lastCheckpoint();
@@ -30,11 +30,8 @@ export function testCommand(): Command {
           `no checkpoint: pass --ckpt, or train first so that ${path.join(cfg.OUTPUT_DIR, 'last_checkpoint')} exists`,
         );
       }
-      await initBackend(cfg.MODEL.DEVICE);
-      const file = await resolveCheckpoint(ckpt);
-      const model = buildDetectionModel(cfg);
+      const { model, file } = await loadDetector(cfg, ckpt);
       try {
-        loadWeights(model, file);
         console.log(`Loaded ${file}`);
         const outputDir = opts.output_dir ?? path.join(cfg.OUTPUT_DIR, 'inference');
         await runEvaluation(model, cfg, { outputDir });

@@ -1,4 +1,4 @@
-import { decodeImage } from '../image';
+import { decodeImage } from '@ssd/image';
 import type { Annotation, DatasetItem, ImageId, Target } from './types';
 
 /** A detection data set: random access to annotations, image files and decoded items. */

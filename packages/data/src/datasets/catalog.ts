@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { UserDatasetSpec } from '@ssd/config';
-import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from './classes';
+import { COCO_CLASSES, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
 import type { DatasetSource } from './types';
 
 /** A built-in data set: its format, the environment variable naming its root, and paths under that root. */

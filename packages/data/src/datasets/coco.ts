@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withBackground } from '@ssd/config';
 import { DetectionDataset } from './base';
-import { withBackground } from './classes';
 import type { Annotation, Target } from './types';
 
 /** Options of a COCO style data set. */

@@ -1,4 +1,4 @@
-import type { DecodedImage } from '../image';
+import type { DecodedImage } from '@ssd/image';
 
 /** An image's id: VOC's file stem, COCO's numeric image id. */
 export type ImageId = string | number;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { VOC_CLASSES, withBackground } from '@ssd/config';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DetectionDataset } from './base';
-import { VOC_CLASSES, withBackground } from './classes';
 import type { Annotation, Target } from './types';
 
 /** Options of a Pascal VOC style data set. */

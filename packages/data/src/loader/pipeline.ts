@@ -1,6 +1,6 @@
 import type { SSDConfig } from '@ssd/config';
+import { decodeImage } from '@ssd/image';
 import { buildTargetTransform, buildTransforms, Rng } from '@ssd/transforms';
-import { decodeImage } from '../image';
 import type { BatchArrays, BatchTask } from './batch';
 
 /** Decoding, augmentation and target encoding of whole batches; the same code runs in workers and inline. */

@@ -1,5 +1,7 @@
+import { boxIou } from '@ssd/boxes';
+import { SHAPES_CLASSES } from '@ssd/config';
+import { hsvToRgb } from '@ssd/image';
 import { Rng } from '@ssd/transforms';
-import { SHAPES_CLASSES } from '../datasets/classes';
 import { mixSeed } from '../seed';
 
 /** One object drawn into a synthetic image: class, pixel box (0-based, inclusive) and difficulty. */
@@ -53,7 +55,11 @@ export function renderShapesImage(seed: number, index: number): ShapesImage {
       ? rng.uniform(8, 16)
       : Math.exp(rng.uniform(Math.log(22), Math.log(0.5 * Math.min(width, height))));
     const angle = rng.uniform(0, 2 * Math.PI);
-    const colour = hsv(CLASS_HUES[name]! + rng.uniform(-12, 12), rng.uniform(0.7, 1), rng.uniform(0.75, 1));
+    const colour = rgb255(
+      CLASS_HUES[name]! + rng.uniform(-12, 12),
+      rng.uniform(0.7, 1),
+      rng.uniform(0.75, 1),
+    );
     for (let attempt = 0; attempt < 20; attempt++) {
       const cx = rng.uniform(size / 2 + 1, width - size / 2 - 1);
       const cy = rng.uniform(size / 2 + 1, height - size / 2 - 1);
@@ -121,27 +127,20 @@ function inside(shape: Shape, x: number, y: number): boolean {
 }
 
 function iou(a: readonly number[], b: readonly number[]): number {
-  const iw = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
-  const ih = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
+  return boxIou(a[0]!, a[1]!, a[2]!, a[3]!, b[0]!, b[1]!, b[2]!, b[3]!);
 }
 
 /** HSV (hue in degrees, s and v in [0, 1]) to 0–255 RGB. */
-function hsv(h: number, s: number, v: number): Rgb {
-  const f = (n: number) => {
-    const k = (n + (((h % 360) + 360) % 360) / 60) % 6;
-    return 255 * (v - v * s * Math.max(0, Math.min(k, 4 - k, 1)));
-  };
-  return [f(5), f(3), f(1)];
+function rgb255(h: number, s: number, v: number): Rgb {
+  const [r, g, b] = hsvToRgb(h, s, v);
+  return [255 * r, 255 * g, 255 * b];
 }
 
 /** Backgrounds: a gradient, muted translucent blobs and lines of any colour. */
 function drawBackground(canvas: Canvas, rng: Rng): void {
   const { width, height } = canvas;
-  const a = hsv(rng.uniform(0, 360), rng.uniform(0, 0.4), rng.uniform(0.3, 0.9));
-  const b = hsv(rng.uniform(0, 360), rng.uniform(0, 0.4), rng.uniform(0.3, 0.9));
+  const a = rgb255(rng.uniform(0, 360), rng.uniform(0, 0.4), rng.uniform(0.3, 0.9));
+  const b = rgb255(rng.uniform(0, 360), rng.uniform(0, 0.4), rng.uniform(0.3, 0.9));
   const theta = rng.uniform(0, 2 * Math.PI);
   const dx = Math.cos(theta);
   const dy = Math.sin(theta);
@@ -151,7 +150,7 @@ function drawBackground(canvas: Canvas, rng: Rng): void {
   canvas.gradient(a, b, (x, y) => ((x - x0) * dx + (y - y0) * dy) / span);
   const blobs = rng.int(3, 9);
   for (let i = 0; i < blobs; i++) {
-    const colour = hsv(rng.uniform(0, 360), rng.uniform(0, 0.45), rng.uniform(0.2, 0.95));
+    const colour = rgb255(rng.uniform(0, 360), rng.uniform(0, 0.45), rng.uniform(0.2, 0.95));
     canvas.ellipse(
       rng.uniform(0, width),
       rng.uniform(0, height),
@@ -163,7 +162,7 @@ function drawBackground(canvas: Canvas, rng: Rng): void {
   }
   const lines = rng.int(4, 13);
   for (let i = 0; i < lines; i++) {
-    const colour = hsv(rng.uniform(0, 360), rng.uniform(0, 1), rng.uniform(0.2, 1));
+    const colour = rgb255(rng.uniform(0, 360), rng.uniform(0, 1), rng.uniform(0.2, 1));
     canvas.line(
       [rng.uniform(0, width), rng.uniform(0, height)],
       [rng.uniform(0, width), rng.uniform(0, height)],

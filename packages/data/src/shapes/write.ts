@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { SHAPES_CLASSES } from '@ssd/config';
 import sharp from 'sharp';
-import { SHAPES_CLASSES } from '../datasets/classes';
 import { renderShapesImage, type ShapesImage } from './render';
 
 /** Sizes and seed of a synthetic shapes data set. */

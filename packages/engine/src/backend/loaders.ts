@@ -186,7 +186,15 @@ async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedB
   if (options.hardwareOnly && adapter.software) {
     throw new BackendUnavailableError('webgpu', `only a software adapter was found (${adapter.name})`);
   }
-  require('@tensorflow/tfjs-backend-webgpu');
+  try {
+    // An optional peer, like 'webgpu': inference-only installs leave both out.
+    require('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    throw new BackendUnavailableError(
+      'webgpu',
+      `@tensorflow/tfjs-backend-webgpu did not load (${message(e)}); install it beside 'webgpu'`,
+    );
+  }
   return { ...(await activate('webgpu', 'webgpu')), adapter };
 }
 

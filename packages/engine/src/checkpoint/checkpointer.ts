@@ -1,15 +1,25 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LRSchedulerState, SGDState } from '@ssd/solver';
 import { writeFileAtomic } from './atomic-write';
 import { readSafetensors, type TensorRecord, writeSafetensors } from './safetensors';
+
+/** An optimizer's saved state (structurally @ssd/solver's SGDState, so engine needs no solver). */
+export interface OptimizerCheckpointState {
+  lr: number;
+  momentumBuffers: Record<string, { shape: number[]; values: Float32Array }>;
+}
+
+/** A learning-rate scheduler's saved state (structurally @ssd/solver's SchedulerCheckpointState). */
+export interface SchedulerCheckpointState {
+  lastEpoch: number;
+}
 
 /** Everything needed to resume training exactly. */
 export interface TrainingState {
   /** Model tensors by state-dict key (the reference's names). */
   model: Map<string, TensorRecord>;
-  optimizer?: SGDState;
-  scheduler?: LRSchedulerState;
+  optimizer?: OptimizerCheckpointState;
+  scheduler?: SchedulerCheckpointState;
   /** Iterations completed. */
   iteration: number;
   /** The config the run used, as YAML. */
@@ -42,7 +52,7 @@ export function loadTrainingCheckpoint(file: string): TrainingState {
   };
   if (metadata.format !== FORMAT) throw new Error(`${file}: not an ssd-ts training checkpoint`);
   const model = new Map<string, TensorRecord>();
-  const momentumBuffers: SGDState['momentumBuffers'] = {};
+  const momentumBuffers: OptimizerCheckpointState['momentumBuffers'] = {};
   for (const [name, t] of tensors) {
     if (name.startsWith(MODEL)) model.set(name.slice(MODEL.length), t);
     else if (name.startsWith(MOMENTUM)) {
@@ -63,16 +73,16 @@ export function loadTrainingCheckpoint(file: string): TrainingState {
   };
 }
 
-function parseScheduler(text: string, fail: (why: string) => never): LRSchedulerState {
+function parseScheduler(text: string, fail: (why: string) => never): SchedulerCheckpointState {
   let state: unknown;
   try {
     state = JSON.parse(text);
   } catch {
     return fail('scheduler state is not JSON');
   }
-  const epoch = (state as Partial<LRSchedulerState> | null)?.lastEpoch;
+  const epoch = (state as Partial<SchedulerCheckpointState> | null)?.lastEpoch;
   if (!Number.isSafeInteger(epoch)) fail(`scheduler state ${text.slice(0, 80)}`);
-  return state as LRSchedulerState;
+  return state as SchedulerCheckpointState;
 }
 
 /** Saves checkpoints in OUTPUT_DIR and keeps the `last_checkpoint` pointer, as the reference does. */

@@ -5,10 +5,10 @@ import {
   PRETRAINED_SOURCES,
   type PretrainedLoad,
   type PretrainedSource,
-  readTorchCheckpoint,
   type SSDDetector,
 } from '@ssd/modeling';
 import { type DownloadOptions, downloadToCache } from './download';
+import { readTorchCheckpoint } from './torch';
 
 /** Where a plug-in backbone's MODEL.BACKBONE.WEIGHTS go when it registers no source: the whole backbone, by name. */
 const PLUGIN_DEFAULT: Omit<PretrainedSource, 'url'> = {

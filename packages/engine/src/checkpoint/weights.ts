@@ -1,6 +1,7 @@
-import { readTorchCheckpoint, type SSDDetector, type TensorLimit } from '@ssd/modeling';
-import { loadModelStateRecords } from '../train/state';
+import type { SSDDetector } from '@ssd/modeling';
 import { loadTrainingCheckpoint } from './checkpointer';
+import { loadModelStateRecords } from './model-state';
+import { readTorchCheckpoint, type TensorLimit } from './torch';
 
 /**
  * A `.pth` may hold the model and, say, its optimizer's buffers; this many times the model's own

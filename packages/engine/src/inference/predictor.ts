@@ -1,12 +1,9 @@
+import { scaleBoxes } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
-import { type DecodedImage, decodeImage } from '@ssd/data';
-import { buildDetectionModel, type SSDDetector } from '@ssd/modeling';
-import { buildTransforms, Rng } from '@ssd/transforms';
+import { type DecodedImage, decodeImage, resizeBilinear, subtractMean } from '@ssd/image';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend/select';
-import { resolveCheckpoint } from '../checkpoint/resolve';
-import { loadWeights } from '../checkpoint/weights';
-import { scaleBoxes } from './inference';
+import type { Detector } from './detector';
+import { loadDetector } from './load-detector';
 
 /** One detected object, box in the original image's pixels. */
 export interface DetectedObject {
@@ -32,38 +29,28 @@ export interface ImageResult {
  * labels named. `await Predictor.load(cfg, ckpt, classNames)` then `predictor.detectFile(path)`.
  */
 export class Predictor {
-  private readonly transform;
-
   constructor(
     readonly cfg: SSDConfig,
-    readonly model: SSDDetector,
+    readonly model: Detector,
     readonly classNames: readonly string[],
-  ) {
-    this.transform = buildTransforms(cfg, false);
-  }
+  ) {}
 
-  /** Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name). */
+  /**
+   * Selects the backend, builds the model and loads `ckpt` (a path, `.pth` or ours, a URL or a model zoo name);
+   * an `.onnx` export runs on ONNX Runtime instead.
+   */
   static async load(
     cfg: SSDConfig,
     ckpt: string,
     classNames: readonly string[],
     log: (line: string) => void = (l) => console.log(l),
   ): Promise<Predictor> {
-    await initBackend(cfg.MODEL.DEVICE, log);
-    const file = await resolveCheckpoint(ckpt, { log });
-    const model = buildDetectionModel(cfg);
-    try {
-      loadWeights(model, file);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
     if (classNames.length !== cfg.MODEL.NUM_CLASSES) {
-      model.dispose();
       throw new Error(
         `the class list has ${classNames.length} names (background included) but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`,
       );
     }
+    const { model } = await loadDetector(cfg, ckpt, log);
     return new Predictor(cfg, model, classNames);
   }
 
@@ -79,18 +66,10 @@ export class Predictor {
   async detect(image: DecodedImage, scoreThreshold = 0): Promise<ImageResult> {
     const start = performance.now();
     const size = this.cfg.INPUT.IMAGE_SIZE;
-    const sample = this.transform(
-      {
-        image: image.data,
-        width: image.width,
-        height: image.height,
-        boxes: new Float32Array(0),
-        labels: new Int32Array(0),
-      },
-      new Rng(0),
-    );
-    const input = tf.tensor4d(sample.image, [1, size, size, 3]);
-    let found: Awaited<ReturnType<SSDDetector['detect']>>[number];
+    // The reference's test transform: Resize (cv2 bilinear), SubtractMeans, ToTensor (NHWC needs no permute).
+    const resized = resizeBilinear(image.data, image.width, image.height, size, size);
+    const input = tf.tensor4d(subtractMean(resized, this.cfg.INPUT.PIXEL_MEAN), [1, size, size, 3]);
+    let found: Awaited<ReturnType<Detector['detect']>>[number];
     try {
       [found] = await this.model.detect(input);
     } finally {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type TorchTensor, writeTorchCheckpoint } from '@ssd/modeling';
+import { type TorchTensor, writeTorchCheckpoint } from '../../src';
 
 /** A keys-and-shapes listing of one source file. */
 export interface SourceListing {

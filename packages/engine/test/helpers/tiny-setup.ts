@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type SSDConfig } from '@ssd/config';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { type ToyProject, writeToyProject } from '@ssd-test/custom-backbone';
 
 /** Writes a toy project (data and config) once per test file. */
@@ -16,7 +16,7 @@ export function tinyProject(): Promise<ToyProject> {
 /** The project's config for 6 iterations, writing to a fresh OUTPUT_DIR unless given one. */
 export function tinyConfig(project: ToyProject, overrides: string[] = [], outputDir?: string): SSDConfig {
   const out = outputDir ?? mkdtempSync(path.join(tmpdir(), 'ssd-tiny-out-'));
-  return structuredClone(
+  return cloneConfig(
     loadConfig(project.configFile, [
       'SOLVER.MAX_ITER',
       '6',

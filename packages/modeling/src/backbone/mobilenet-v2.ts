@@ -42,8 +42,8 @@ export function convBNReLU(
  * added back when the block keeps stride 1 and width.
  */
 export class InvertedResidual implements Module {
-  private readonly conv: Sequential;
-  private readonly residual: boolean;
+  readonly conv: Sequential;
+  readonly residual: boolean;
 
   constructor(scope: Scope, inChannels: number, outChannels: number, stride: 1 | 2, expandRatio: number) {
     const hidden = pythonRound(inChannels * expandRatio);
@@ -88,8 +88,10 @@ const EXTRAS: ReadonlyArray<readonly [number, number, 1 | 2, number]> = [
 
 /** MobileNetV2 features plus SSD extras: six feature maps (96·w, 1280·max(1, w), 512, 256, 256, 64 channels). */
 export class MobileNetV2 implements Backbone {
-  private readonly features: Sequential;
-  private readonly extras: InvertedResidual[];
+  readonly features: Sequential;
+  readonly extras: InvertedResidual[];
+  /** `features` layers before this index produce the first feature map. */
+  readonly firstTap = FIRST_TAP;
 
   constructor(scope: Scope, widthMult = 1.0) {
     const s = scope.withInit({ convWeight: kaimingNormalFanOut, convBias: zeros });
@@ -114,9 +116,9 @@ export class MobileNetV2 implements Backbone {
   }
 
   forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.features.forwardRange(images, ctx, 0, FIRST_TAP);
+    let x = this.features.forwardRange(images, ctx, 0, this.firstTap);
     const features = [x];
-    x = this.features.forwardRange(x, ctx, FIRST_TAP, this.features.layers.length);
+    x = this.features.forwardRange(x, ctx, this.firstTap, this.features.layers.length);
     features.push(x);
     for (const block of this.extras) {
       x = block.forward(x, ctx);

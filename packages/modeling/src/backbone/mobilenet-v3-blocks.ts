@@ -37,8 +37,8 @@ export function convBNHardSwish(
  * → hard sigmoid, which scales the input's channels.
  */
 export class MobileNetV3SELayer implements Module {
-  private readonly reduce: Linear;
-  private readonly expand: Linear;
+  readonly reduce: Linear;
+  readonly expand: Linear;
 
   constructor(scope: Scope, channels: number, reduction = 4) {
     const squeezed = makeDivisible(Math.floor(channels / reduction), 8);
@@ -74,8 +74,8 @@ export interface MobileNetV3BlockOptions {
  * → act → 1×1 → BN. The input is added back when the block keeps stride 1 and width.
  */
 export class MobileNetV3InvertedResidual implements Module {
-  private readonly conv: Sequential;
-  private readonly residual: boolean;
+  readonly conv: Sequential;
+  readonly residual: boolean;
 
   constructor(scope: Scope, opts: MobileNetV3BlockOptions) {
     const { inChannels, hiddenChannels: hidden, outChannels, kernelSize, stride } = opts;

@@ -79,8 +79,10 @@ const EXTRAS: ReadonlyArray<readonly [number, number, number]> = [
 
 /** MobileNetV3-Large features plus SSD extras: six feature maps (112, 960, 512, 256, 256, 64 channels). */
 export class MobileNetV3 implements Backbone {
-  private readonly features: Sequential;
-  private readonly extras: MobileNetV3InvertedResidual[];
+  readonly features: Sequential;
+  readonly extras: MobileNetV3InvertedResidual[];
+  /** `features` layers before this index produce the first feature map. */
+  readonly firstTap = FIRST_TAP;
 
   constructor(scope: Scope) {
     const s = scope.withInit({
@@ -126,9 +128,9 @@ export class MobileNetV3 implements Backbone {
   }
 
   forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.features.forwardRange(images, ctx, 0, FIRST_TAP);
+    let x = this.features.forwardRange(images, ctx, 0, this.firstTap);
     const features = [x];
-    x = this.features.forwardRange(x, ctx, FIRST_TAP, this.features.layers.length);
+    x = this.features.forwardRange(x, ctx, this.firstTap, this.features.layers.length);
     features.push(x);
     for (const extra of this.extras) {
       x = extra.forward(x, ctx);

@@ -108,9 +108,12 @@ function vggLayers(): ModuleFactory[] {
 
 /** VGG16 + L2Norm + extras, returning 6 (SSD300) or 7 (SSD512) feature maps. */
 export class VGG implements Backbone {
-  private readonly vgg: Sequential;
-  private readonly extras: Conv2d[];
-  private readonly l2Norm: L2Norm;
+  readonly vgg: Sequential;
+  /** Each followed by a ReLU; every second one's output is a feature map. */
+  readonly extras: Conv2d[];
+  readonly l2Norm: L2Norm;
+  /** `vgg` layers before this index produce conv4_3's output (the first feature map, after L2Norm). */
+  readonly conv43End = CONV4_3_END;
 
   constructor(scope: Scope, imageSize: number) {
     const extras = EXTRAS[imageSize];
@@ -134,9 +137,9 @@ export class VGG implements Backbone {
   }
 
   forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.vgg.forwardRange(images, ctx, 0, CONV4_3_END);
+    let x = this.vgg.forwardRange(images, ctx, 0, this.conv43End);
     const features = [this.l2Norm.forward(x)];
-    x = this.vgg.forwardRange(x, ctx, CONV4_3_END, this.vgg.layers.length);
+    x = this.vgg.forwardRange(x, ctx, this.conv43End, this.vgg.layers.length);
     features.push(x);
     this.extras.forEach((conv, i) => {
       x = tf.relu(conv.forward(x));

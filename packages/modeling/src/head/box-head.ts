@@ -1,7 +1,8 @@
 /** The reference's SSDBoxHead: predictor + MultiBox loss + post-processing against the config's priors. */
+
+import { buildPriors } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
 import type * as tf from '@tensorflow/tfjs-core';
-import { buildPriors } from '../box/priors';
 import { type MultiBoxLosses, multiBoxLoss } from '../loss/multibox-loss';
 import type { ForwardContext, Scope } from '../nn';
 import { type Detections, postProcessAsync } from '../postprocess/post-processor';
@@ -15,7 +16,7 @@ export class SSDBoxHead implements BoxHead {
   readonly priors: Float32Array;
 
   constructor(
-    private readonly cfg: SSDConfig,
+    readonly cfg: SSDConfig,
     scope: Scope,
   ) {
     this.predictor = buildBoxPredictor(cfg, scope.child('predictor'));

@@ -23,9 +23,9 @@ type HeaderFactory = (scope: Scope, level: number, inChannels: number, outChanne
 
 /** Per-level headers for class logits and box regressions, concatenated over levels. */
 export class HeaderBoxPredictor implements BoxPredictor {
-  private readonly clsHeaders: Module[];
-  private readonly regHeaders: Module[];
-  private readonly numClasses: number;
+  readonly clsHeaders: Module[];
+  readonly regHeaders: Module[];
+  readonly numClasses: number;
 
   constructor(cfg: SSDConfig, scope: Scope, makeHeader: HeaderFactory) {
     const s = scope.withInit({ convWeight: xavierUniform, convBias: zeros });

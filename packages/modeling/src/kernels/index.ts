@@ -1,3 +1,3 @@
-export { registerWasmGradientKernels, registerWasmInferenceKernels } from './register-wasm';
-export { registerTfjsGradients } from './tfjs-gradients';
-export { registerWebGpuGradientKernels } from './webgpu/register-webgpu';
+export { type OpsKernelBody, opsKernel } from './ops-kernel';
+export { keepsAccuracy, registerWasmInferenceKernels } from './register-wasm-inference';
+export { replaceKernel } from './replace-kernel';

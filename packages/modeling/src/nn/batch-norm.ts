@@ -24,7 +24,7 @@ export class BatchNorm2d implements Module {
   readonly runningMean: tf.Variable<tf.Rank.R1>;
   readonly runningVar: tf.Variable<tf.Rank.R1>;
   readonly numBatchesTracked: tf.Variable<tf.Rank.R0>;
-  private readonly eps: number;
+  readonly eps: number;
   private readonly momentum: number;
   private readonly name: string;
 

@@ -42,10 +42,10 @@ export class Conv2d implements Module {
   readonly weight: tf.Variable<tf.Rank.R4>;
   readonly bias: tf.Variable<tf.Rank.R1> | null;
   readonly depthwise: boolean;
-  private readonly kernel: readonly [number, number];
-  private readonly stride: number;
-  private readonly padding: Padding;
-  private readonly dilation: number;
+  readonly kernel: readonly [number, number];
+  readonly stride: number;
+  readonly padding: Padding;
+  readonly dilation: number;
 
   constructor(scope: Scope, opts: Conv2dOptions) {
     const { inChannels, outChannels } = opts;
@@ -117,7 +117,8 @@ export class Conv2d implements Module {
     );
   }
 
-  private resolvePadding(height: number, width: number): [number, number, number, number] {
+  /** Zero padding [top, bottom, left, right] for an input of `height`×`width` ('same' depends on it). */
+  resolvePadding(height: number, width: number): [number, number, number, number] {
     const p = this.padding;
     if (typeof p === 'number') return [p, p, p, p];
     if (p !== 'same') return [p[0], p[1], p[2], p[3]];

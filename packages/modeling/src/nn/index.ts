@@ -32,4 +32,4 @@ export {
   type TorchSubsetLoad,
 } from './state';
 export { HardSwish, hardSigmoid, Swish } from './swish';
-export { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';
+export { type TorchLayout, type TorchTensorLike, tensorFromTorch, toTorchLayout } from './torch-layout';

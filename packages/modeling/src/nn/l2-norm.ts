@@ -7,14 +7,14 @@ import type { Scope } from './state';
 /** `weight` [C] starts at `scale` (20 for VGG's conv4_3). */
 export class L2Norm implements Module {
   readonly weight: tf.Variable<tf.Rank.R1>;
-  private static readonly EPS = 1e-10;
+  /** Added to the norm (not inside the square root), as the reference does. */
+  static readonly EPS = 1e-10;
 
   constructor(scope: Scope, channels: number, scale: number) {
     this.weight = scope.param('weight', { shape: [channels], init: constant(scale) });
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    // The reference adds eps to the norm (not inside the sqrt).
     const norm = tf.add(tf.sqrt(tf.sum(tf.square(x), 3, true)), L2Norm.EPS);
     return tf.mul(tf.div(x, norm), this.weight);
   }

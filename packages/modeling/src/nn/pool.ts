@@ -33,10 +33,10 @@ export function pooledSize(
  * with 'valid' padding: this reproduces padding and ceil_mode on every backend and keeps tfjs's gradient.
  */
 export class MaxPool2d implements Module {
-  private readonly kernel: number;
-  private readonly stride: number;
-  private readonly padding: number;
-  private readonly ceilMode: boolean;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly ceilMode: boolean;
 
   constructor(opts: MaxPool2dOptions) {
     this.kernel = opts.kernelSize;
@@ -45,25 +45,30 @@ export class MaxPool2d implements Module {
     this.ceilMode = opts.ceilMode ?? false;
   }
 
-  forward(x: tf.Tensor4D): tf.Tensor4D {
-    const [, h, w] = x.shape;
-    const extra = (size: number) =>
-      (pooledSize(size, this.kernel, this.stride, this.padding, this.ceilMode) - 1) * this.stride +
-      this.kernel -
-      (size + 2 * this.padding);
+  /**
+   * The -inf padding [top, bottom, left, right] after which 'valid' pooling gives PyTorch's windows; a floor-mode
+   * window that stops short of the edge needs none (the rest is ignored).
+   */
+  windowPadding(height: number, width: number): [number, number, number, number] {
     const p = this.padding;
-    const padH = extra(h);
-    const padW = extra(w);
-    // A negative extra means the floor-mode windows stop short of the edge: 'valid' pooling ignores the rest.
+    const extra = (size: number) =>
+      (pooledSize(size, this.kernel, this.stride, p, this.ceilMode) - 1) * this.stride +
+      this.kernel -
+      (size + 2 * p);
+    return [p, p + Math.max(extra(height), 0), p, p + Math.max(extra(width), 0)];
+  }
+
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    const [top, bottom, left, right] = this.windowPadding(x.shape[1], x.shape[2]);
     const padded =
-      p === 0 && padH <= 0 && padW <= 0
+      top + bottom + left + right === 0
         ? x
         : tf.pad(
             x,
             [
               [0, 0],
-              [p, p + Math.max(padH, 0)],
-              [p, p + Math.max(padW, 0)],
+              [top, bottom],
+              [left, right],
               [0, 0],
             ],
             Number.NEGATIVE_INFINITY,

@@ -20,7 +20,7 @@ export interface SeparableConv2dOptions {
  * `conv.0` depthwise conv (with bias) → `conv.1` BatchNorm → `conv.2` ReLU6 → `conv.3` 1×1 conv (with bias).
  */
 export class SeparableConv2d implements Module {
-  private readonly conv: Sequential;
+  readonly conv: Sequential;
 
   constructor(scope: Scope, opts: SeparableConv2dOptions) {
     const c = opts.inChannels;

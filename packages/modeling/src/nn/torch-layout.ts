@@ -40,25 +40,34 @@ function toTypedArray(
   return out;
 }
 
+/** Which way `permuteLayout` converts. */
+type Direction = 'fromTorch' | 'toTorch';
+
 /**
- * Reorders row-major PyTorch data into our layout with plain loops (not tfjs ops), so importing a checkpoint
- * costs the same on every backend and allocates one copy per tensor.
+ * Reorders row-major data between PyTorch's layout and ours with plain loops (not tfjs ops), so converting a
+ * checkpoint costs the same on every backend and allocates one copy per tensor.
  */
-function permuteFromTorch(
-  values: Float32Array | Int32Array,
+function permuteLayout<T extends Float32Array | Int32Array>(
+  values: T,
   layout: TorchLayout,
   tfShape: readonly number[],
-) {
+  direction: Direction,
+): T {
   if (layout === 'same') return values;
-  const out = new (values.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(values.length);
+  const out = new (values.constructor as new (n: number) => T)(values.length);
+  const toTorch = direction === 'toTorch';
+  const move = (torchIndex: number, ourIndex: number) => {
+    if (toTorch) out[torchIndex] = values[ourIndex];
+    else out[ourIndex] = values[torchIndex];
+  };
   if (layout === 'linear') {
-    // [out, in] → [in, out]
+    // [out, in] ↔ [in, out]
     const [inF, outF] = tfShape;
-    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) out[i * outF + o] = values[o * inF + i];
+    for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) move(o * inF + i, i * outF + o);
     return out;
   }
-  // conv: [O, I, kh, kw] → [kh, kw, I, O]; depthwise: [C·M, 1, kh, kw] = [C, M, kh, kw] → [kh, kw, C, M].
-  // Both read source index ((a·B + b)·kh + y)·kw + x and write ((y·kw + x)·D3 + d3)·D4 + d4.
+  // conv: [O, I, kh, kw] ↔ [kh, kw, I, O]; depthwise: [C·M, 1, kh, kw] = [C, M, kh, kw] ↔ [kh, kw, C, M].
+  // Both pair PyTorch index ((a·B + b)·kh + y)·kw + x with ours ((y·kw + x)·D3 + d3)·D4 + d4.
   const [kh, kw, d3, d4] = tfShape;
   const conv = layout === 'conv';
   const outer = conv ? d4 : d3;
@@ -68,10 +77,19 @@ function permuteFromTorch(
       const src = (a * inner + b) * kh * kw;
       const dst = conv ? b * d4 + a : a * d4 + b;
       for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[(y * kw + x) * d3 * d4 + dst] = values[src + y * kw + x];
+        for (let x = 0; x < kw; x++) move(src + y * kw + x, (y * kw + x) * d3 * d4 + dst);
     }
   }
   return out;
+}
+
+/** Our row-major values of a tensor of shape `tfShape` rearranged into PyTorch's layout (and ONNX's: OIHW). */
+export function toTorchLayout(
+  values: Float32Array,
+  layout: TorchLayout,
+  tfShape: readonly number[],
+): Float32Array {
+  return permuteLayout(values, layout, tfShape, 'toTorch');
 }
 
 /** Converts a PyTorch tensor to a new tfjs tensor of shape `tfShape` in our layout. */
@@ -82,5 +100,9 @@ export function tensorFromTorch(
   tfShape: readonly number[],
   dtype: 'float32' | 'int32',
 ): tf.Tensor {
-  return tf.tensor(permuteFromTorch(toTypedArray(name, t, dtype), layout, tfShape), [...tfShape], dtype);
+  return tf.tensor(
+    permuteLayout(toTypedArray(name, t, dtype), layout, tfShape, 'fromTorch'),
+    [...tfShape],
+    dtype,
+  );
 }

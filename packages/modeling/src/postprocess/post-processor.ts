@@ -1,6 +1,6 @@
+import { batchedNms } from '@ssd/boxes';
 import * as tf from '@tensorflow/tfjs-core';
 import { centerFormToCornerFormTensor, decodeLocationsTensor } from './box-tensors';
-import { batchedNms } from './nms';
 
 /** The config fields post-processing reads; any full `SSDConfig` satisfies it. */
 export interface PostProcessConfig {
@@ -127,6 +127,33 @@ function selectDetections(
 
 function selectAll(packed: Float32Array, layout: PackedLayout, cfg: PostProcessConfig): Detections[] {
   return Array.from({ length: layout.numImages }, (_, image) => selectDetections(packed, image, layout, cfg));
+}
+
+/**
+ * Post-processing of scores already softmaxed `[N, P, C]` and boxes already decoded to relative corners
+ * `[N, P, 4]` (an exported model's outputs, e.g. ONNX): the same thresholding, NMS and top-k as `postProcess`.
+ */
+export function detectionsFromScores(
+  scores: Float32Array,
+  boxes: Float32Array,
+  numImages: number,
+  numClasses: number,
+  cfg: PostProcessConfig,
+): Detections[] {
+  const numPriors = boxes.length / (4 * numImages);
+  if (!Number.isInteger(numPriors) || scores.length !== numImages * numPriors * numClasses) {
+    throw new Error(
+      `detectionsFromScores: ${scores.length} scores and ${boxes.length / 4} boxes do not make ${numImages} images × P priors × ${numClasses} classes`,
+    );
+  }
+  // Interleave into the [N, P, C + 4] rows selectDetections reads.
+  const row = numClasses + 4;
+  const packed = new Float32Array(numImages * numPriors * row);
+  for (let r = 0; r < numImages * numPriors; r++) {
+    packed.set(scores.subarray(r * numClasses, (r + 1) * numClasses), r * row);
+    packed.set(boxes.subarray(4 * r, 4 * r + 4), r * row + numClasses);
+  }
+  return selectAll(packed, { numImages, numPriors, numClasses }, cfg);
 }
 
 /**

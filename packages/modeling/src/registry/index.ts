@@ -10,6 +10,10 @@ import type { BoxHead, BoxPredictor } from '../head/types';
 import type { Scope } from '../nn';
 import type { PretrainedSource } from '../pretrained/source';
 import { Registry } from './registry';
+import { claimSingleCopy } from './single-copy';
+
+// Before any registry exists: a second copy of this package must fail here, not split the registries.
+claimSingleCopy();
 
 export { Registry } from './registry';
 

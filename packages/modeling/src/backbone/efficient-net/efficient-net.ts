@@ -49,11 +49,13 @@ function extraLayer(convs: readonly ExtraConvSpec[]): ModuleFactory {
 /** EfficientNet blocks plus SSD extras, one feature map per tapped block and per extra layer. */
 export class EfficientNet implements Backbone {
   private readonly params: EfficientNetGlobalParams;
-  private readonly featureBlocks: ReadonlySet<number>;
-  private readonly extras: Sequential;
-  private readonly convStem: Conv2d;
-  private readonly bn0: BatchNorm2d;
-  private readonly blocks: MBConvBlock[];
+  /** Indices of the blocks whose outputs are feature maps. */
+  readonly featureBlocks: ReadonlySet<number>;
+  /** Each layer's output is a feature map. */
+  readonly extras: Sequential;
+  readonly convStem: Conv2d;
+  readonly bn0: BatchNorm2d;
+  readonly blocks: MBConvBlock[];
   private readonly swish = new Swish();
 
   /** @param modelName the reference's name, e.g. `efficientnet-b3` */

@@ -35,25 +35,27 @@ export function convBatchNorm(
   return ctx.training ? bn.forward(conv.forward(x), ctx) : conv.forwardFused(x, bn, 'linear');
 }
 
-interface Expansion {
+/** The optional 1×1 expansion of an MBConv block. */
+export interface Expansion {
   readonly conv: Conv2d;
   readonly bn: BatchNorm2d;
 }
 
-interface SqueezeExcitation {
+/** The optional squeeze-and-excitation of an MBConv block. */
+export interface SqueezeExcitation {
   readonly reduce: Conv2d;
   readonly expand: Conv2d;
 }
 
 /** One MBConv block; `forward` takes the block's drop-connect rate as a third argument. */
 export class MBConvBlock implements Module {
-  private readonly expansion: Expansion | null;
-  private readonly depthwiseConv: Conv2d;
-  private readonly bn1: BatchNorm2d;
-  private readonly se: SqueezeExcitation | null;
-  private readonly projectConv: Conv2d;
-  private readonly bn2: BatchNorm2d;
-  private readonly residual: boolean;
+  readonly expansion: Expansion | null;
+  readonly depthwiseConv: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly se: SqueezeExcitation | null;
+  readonly projectConv: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly residual: boolean;
   private readonly swish = new Swish();
 
   constructor(scope: Scope, args: MBConvBlockArgs, params: EfficientNetGlobalParams) {

@@ -1,0 +1,113 @@
+// Training throughput (images/s) of the reference detectors on wasm with 1 and more worker threads, as
+// `ssd train` steps them: forward, MultiBox loss, gradients (split over threads and micro-batches) and the SGD
+// update. With --torch, the same batch through PyTorch (bench/torch_train_step.py, where python3-torch is
+// installed), with OMP_NUM_THREADS = the most workers, side by side.
+// Usage (after `pnpm build`):
+//   node bench/train-bench.js [--runs mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4] [--workers 1,2]
+//                             [--steps 3] [--micro 0] [--torch]
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const tf = require('@tensorflow/tfjs-core');
+const { loadConfig } = require('@ssd/config');
+const { buildDetectionModel } = require('@ssd/modeling');
+const { buildOptimizer } = require('@ssd/solver');
+const { initBackend } = require('@ssd/engine');
+const { registerTrainingKernels } = require('../dist/train/register-kernels');
+const { StepRunner } = require('../dist/train/parallel/step-runner');
+// The benchmarks' fixed batch (random images, two encoded boxes each) lives with the model benchmarks.
+const { batchOf } = require('./fixed-batch');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const runs = option('runs', 'mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4')
+  .split(',')
+  .map((r) => r.split(':'))
+  .map(([name, batch]) => ({ name, batch: Number(batch) }));
+const workerCounts = option('workers', '1,2').split(',').map(Number);
+const steps = Number(option('steps', '3'));
+const micro = option('micro', '0');
+const torch = process.argv.includes('--torch');
+
+/** The fixed batch as the loader gives it (plain arrays). */
+function trainBatch(cfg, n) {
+  const { images, targets } = batchOf(cfg, n);
+  const batch = {
+    iteration: 0,
+    indices: [...Array(n).keys()],
+    batchSize: n,
+    imageSize: cfg.INPUT.IMAGE_SIZE,
+    numPriors: targets.labels.shape[1],
+    images: images.dataSync().slice(),
+    locations: targets.boxes.dataSync().slice(),
+    labels: targets.labels.dataSync().slice(),
+  };
+  tf.dispose([images, targets.boxes, targets.labels]);
+  return batch;
+}
+
+/** Images per second over `steps` steps after one warm-up step (which also sizes the micro-batches). */
+async function imagesPerSecond(name, n, workers) {
+  const cfg = loadConfig(path.resolve(__dirname, '../../../configs', `${name}.yaml`), [
+    ...['MODEL.DEVICE', 'wasm', 'SOLVER.BATCH_SIZE', String(n)],
+    ...['SOLVER.TRAIN_WORKERS', String(workers), 'SOLVER.MICRO_BATCH', micro],
+  ]);
+  const model = buildDetectionModel(cfg);
+  const optimizer = buildOptimizer(cfg, model.trainableVariables());
+  const runner = await StepRunner.create(cfg, model, optimizer, { log: (l) => console.log(`  ${l}`) });
+  try {
+    const batch = trainBatch(cfg, n);
+    await runner.step(batch);
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) await runner.step(batch);
+    return (n * steps) / ((performance.now() - start) / 1000);
+  } finally {
+    await runner.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/** PyTorch's images/s on the same model and batch size, or undefined where python3-torch is missing. */
+function torchImagesPerSecond(name, n, threads) {
+  const script = path.join(__dirname, 'torch_train_step.py');
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
+  // PYTHON first, then the PATH's python3, then Debian's (python3-torch installs there; pyenv may shadow it).
+  let why = '';
+  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
+    const r = spawnSync(python, [script, name, String(n), String(steps)], { env, encoding: 'utf8' });
+    if (r.status === 0) return Number(r.stdout.trim().split('\n').pop());
+    why = `${python}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  }
+  console.log(`  PyTorch side skipped (${why})`);
+  return undefined;
+}
+
+async function main() {
+  await initBackend('wasm', (l) => console.log(l));
+  registerTrainingKernels();
+  const rows = [];
+  for (const { name, batch } of runs) {
+    for (const workers of workerCounts) {
+      const ips = await imagesPerSecond(name, batch, workers);
+      console.log(`${name} batch ${batch}, ${workers} worker(s): ${ips.toPrecision(3)} img/s`);
+      rows.push({ name, batch, workers, ips });
+    }
+    if (torch) {
+      const threads = Math.max(...workerCounts);
+      const ref = torchImagesPerSecond(name, batch, threads);
+      if (ref === undefined) continue;
+      console.log(`${name} batch ${batch}, PyTorch ${threads} threads: ${ref.toPrecision(3)} img/s`);
+      for (const r of rows.filter((r) => r.name === name)) {
+        console.log(`  ${r.workers} worker(s): ${(r.ips / ref).toFixed(2)}× PyTorch`);
+      }
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export { registerWasmGradientKernels } from './register-wasm';
+export { registerTfjsGradients } from './tfjs-gradients';
+export { registerWebGpuGradientKernels } from './webgpu/register-webgpu';

@@ -1,0 +1,72 @@
+import { keepsAccuracy, registerWasmInferenceKernels, replaceKernel } from '@ssd/modeling';
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { conv2dBackpropInput } from './conv2d-backprop-input';
+import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
+import { depthwiseBackpropInput } from './depthwise-backprop-input';
+import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
+import { maxPoolGrad } from './max-pool-grad';
+import { sharedIdentity, sharedSameTypeCast } from './shared-identity';
+import { registerTfjsGradients } from './tfjs-gradients';
+import { unsortedSegmentSum } from './unsorted-segment-sum';
+
+const WASM = 'wasm';
+/**
+ * Kernels that gradients of an SSD network run and tfjs-backend-wasm 4.22.0 lacks, gets wrong (MaxPoolGrad)
+ * or runs slowly (Conv2DBackpropInput), keyed by kernel name.
+ */
+const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInput,
+  [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilter,
+  [tf.DepthwiseConv2dNativeBackpropInput]: depthwiseBackpropInput,
+  [tf.MaxPoolGrad]: maxPoolGrad,
+  [tf.UnsortedSegmentSum]: unsortedSegmentSum,
+};
+
+/**
+ * wasm kernels that are slow for some inputs of a training step, or copy data they could share, keyed by
+ * kernel name: each factory wraps wasm's own kernel, which keeps the other inputs.
+ */
+const WASM_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
+  [tf.Sum]: sumOverLeadingAxes,
+  [tf.Mean]: meanOverLeadingAxes,
+  [tf.Identity]: sharedIdentity,
+  [tf.Cast]: sharedSameTypeCast,
+};
+
+/** The wrappers made from WASM_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
+const wrappers = new WeakSet<KernelFunc>();
+/**
+ * Makes training work on the wasm backend: registers the accurate inference kernels, tfjs's gradients and the
+ * missing, faulty or slow wasm gradient kernels, and speeds up wasm kernels that training runs slowly; returns
+ * the names of the kernels it registers or wraps.
+ * Idempotent. Call it after loading @tensorflow/tfjs-backend-wasm (before or after `tf.setBackend('wasm')`):
+ * loading that package registers its own kernels.
+ */
+export function registerWasmGradientKernels(): string[] {
+  if (tf.getKernel(tf.MaxPool, WASM) == null) {
+    throw new Error(
+      'registerWasmGradientKernels: load @tensorflow/tfjs-backend-wasm first (no wasm kernels are registered)',
+    );
+  }
+  registerWasmInferenceKernels();
+  registerTfjsGradients();
+  for (const [kernelName, kernelFunc] of Object.entries(WASM_GRADIENT_KERNELS)) {
+    const current = tf.getKernel(kernelName, WASM);
+    if (current?.kernelFunc !== kernelFunc) replaceKernel(WASM, kernelName, kernelFunc, current);
+  }
+  for (const [kernelName, wrap] of Object.entries(WASM_FASTER_KERNELS)) {
+    const own = tf.getKernel(kernelName, WASM);
+    if (own == null)
+      throw new Error(`registerWasmGradientKernels: wasm has no ${kernelName} kernel to speed up`);
+    if (wrappers.has(own.kernelFunc)) continue;
+    const wrapper = wrap(own.kernelFunc);
+    wrappers.add(wrapper);
+    // Sum and Mean wrap the accurate kernels (registered above), which stay inside for what they pass on.
+    keepsAccuracy(wrapper, own.kernelFunc);
+    replaceKernel(WASM, kernelName, wrapper, own);
+  }
+  return [...Object.keys(WASM_GRADIENT_KERNELS), ...Object.keys(WASM_FASTER_KERNELS)];
+}

@@ -1,0 +1,68 @@
+import { nn, replaceKernel } from '@ssd/modeling';
+import { SGD_MOMENTUM_UPDATE } from '@ssd/solver';
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { registerTfjsGradients } from '../tfjs-gradients';
+import { batchNormApply, batchNormGrad } from './batch-norm-train';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
+import { webGpuMeanOverLeadingAxes, webGpuSumOverLeadingAxes } from './leading-axes-sum';
+import { momentumUpdate } from './momentum-update';
+
+const WEBGPU = 'webgpu';
+
+/**
+ * Gradient kernels of an SSD network that tfjs-backend-webgpu 4.22.0 runs with too little parallelism for
+ * a GPU (one thread per filter element looping over the whole batch), and training steps that composed ops
+ * run as many small dispatches (batch norm's normalisation and gradients, SGD's momentum step), keyed by
+ * kernel name.
+ */
+const WEBGPU_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
+  [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilter,
+  [nn.BATCH_NORM_APPLY]: batchNormApply,
+  [nn.BATCH_NORM_GRAD]: batchNormGrad,
+  [SGD_MOMENTUM_UPDATE]: momentumUpdate,
+};
+
+/**
+ * webgpu kernels that training runs slowly for some inputs, keyed by kernel name: each factory wraps webgpu's
+ * own kernel, which keeps the other inputs.
+ */
+const WEBGPU_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFunc>> = {
+  [tf.Sum]: webGpuSumOverLeadingAxes,
+  [tf.Mean]: webGpuMeanOverLeadingAxes,
+};
+
+/** The wrappers made from WEBGPU_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
+const wrappers = new WeakSet<KernelFunc>();
+
+/**
+ * Makes training fast on the webgpu backend: registers tfjs's gradients, our split-K filter-gradient kernels
+ * and column sums for reductions over leading axes (batch-norm), and selects webgpu's tiled matrix-product
+ * kernel for the input gradient of convolutions (its default is a naive loop per input element); returns the
+ * kernel names registered. Idempotent. Call it after loading @tensorflow/tfjs-backend-webgpu.
+ */
+export function registerWebGpuGradientKernels(): string[] {
+  if (tf.getKernel(tf.Conv2D, WEBGPU) == null) {
+    throw new Error(
+      'registerWebGpuGradientKernels: load @tensorflow/tfjs-backend-webgpu first (no webgpu kernels are registered)',
+    );
+  }
+  registerTfjsGradients();
+  for (const [kernelName, kernelFunc] of Object.entries(WEBGPU_GRADIENT_KERNELS)) {
+    const current = tf.getKernel(kernelName, WEBGPU);
+    if (current?.kernelFunc !== kernelFunc) replaceKernel(WEBGPU, kernelName, kernelFunc, current);
+  }
+  for (const [kernelName, wrap] of Object.entries(WEBGPU_FASTER_KERNELS)) {
+    const own = tf.getKernel(kernelName, WEBGPU);
+    if (own == null)
+      throw new Error(`registerWebGpuGradientKernels: webgpu has no ${kernelName} kernel to speed up`);
+    if (wrappers.has(own.kernelFunc)) continue;
+    const wrapper = wrap(own.kernelFunc);
+    wrappers.add(wrapper);
+    replaceKernel(WEBGPU, kernelName, wrapper, own);
+  }
+  tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false);
+  return [...Object.keys(WEBGPU_GRADIENT_KERNELS), ...Object.keys(WEBGPU_FASTER_KERNELS)];
+}

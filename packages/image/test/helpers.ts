@@ -1,0 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh temporary folder and a function that removes it. */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ssd-image-${prefix}-`));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The demo photos, beside the repo root. */
+export const DEMO_IMAGES = path.resolve(__dirname, '../../../../shared/demo-images');

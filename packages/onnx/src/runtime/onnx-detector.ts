@@ -1,0 +1,132 @@
+/**
+ * An exported detector run by ONNX Runtime (onnxruntime-node) on the CPU: the same `detect` contract as
+ * SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so inference, evaluation and
+ * the demo take either.
+ */
+import { availableParallelism } from 'node:os';
+import type { SSDConfig } from '@ssd/config';
+import { type Detections, detectionsFromScores } from '@ssd/modeling';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { InferenceSession } from 'onnxruntime-node';
+import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
+import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
+
+/** NHWC [n, size, size, 3] → NCHW in a plain loop (tfjs-wasm's transpose of an image takes tens of ms). */
+export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(nhwc.length);
+  for (let b = 0; b < n; b++) {
+    const base = b * plane * 3;
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < 3; c++) out[base + c * plane + p] = nhwc[base + 3 * p + c];
+    }
+  }
+  return out;
+}
+
+/** The static dimension of a value's shape at `axis`, or null where it is symbolic or unknown. */
+function staticDim(
+  values: readonly InferenceSession.ValueMetadata[],
+  name: string,
+  axis: number,
+): number | null {
+  const value = values.find((v) => v.name === name);
+  const dim = value?.isTensor ? value.shape[axis] : undefined;
+  return typeof dim === 'number' ? dim : null;
+}
+
+/** What of the model's input size and class count disagrees with the config, or null. */
+function configMismatch(session: InferenceSession, cfg: SSDConfig): string | null {
+  const size = staticDim(session.inputMetadata, ONNX_INPUT, 2);
+  if (size !== null && size !== cfg.INPUT.IMAGE_SIZE) {
+    return `its input is ${size}×${size} but INPUT.IMAGE_SIZE is ${cfg.INPUT.IMAGE_SIZE}`;
+  }
+  const classes = staticDim(session.outputMetadata, ONNX_SCORES, 2);
+  if (classes !== null && classes !== cfg.MODEL.NUM_CLASSES) {
+    return `it gives ${classes} classes but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`;
+  }
+  return null;
+}
+
+/** Options of `OnnxDetector.load`. */
+export interface OnnxDetectorOptions {
+  /** Threads of one operator (ONNX Runtime's intraOpNumThreads); default: the machine's cores. */
+  readonly threads?: number;
+  /** ONNX Runtime execution providers in order of preference (e.g. ['cuda', 'cpu'] with its GPU build); default ['cpu']. */
+  readonly executionProviders?: readonly string[];
+}
+
+/** Raw model outputs for a batch: softmax scores [N, P, C] and relative corner boxes [N, P, 4]. */
+export interface OnnxOutputs {
+  readonly scores: Float32Array;
+  readonly boxes: Float32Array;
+}
+
+/** A `.onnx` detector (as `ssd export` writes) with the config that describes it; call `dispose()`. */
+export class OnnxDetector {
+  private constructor(
+    readonly cfg: SSDConfig,
+    private readonly ort: OnnxRuntime,
+    private readonly session: InferenceSession,
+  ) {}
+
+  /** Opens `file` (a path) in ONNX Runtime; `cfg` supplies post-processing and the input size. */
+  static async load(file: string, cfg: SSDConfig, options: OnnxDetectorOptions = {}): Promise<OnnxDetector> {
+    const ort = await loadOnnxRuntime();
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(file, {
+        executionProviders: [...(options.executionProviders ?? ['cpu'])],
+        intraOpNumThreads: options.threads ?? availableParallelism(),
+        graphOptimizationLevel: 'all',
+        // ORT's idle threads otherwise spin after each run, taking the cores our post-processing (NMS) and
+        // data loading run on next: on 2 cores, MobileNetV2 run + NMS took 119 ms spinning, 48 ms not.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
+    } catch (e) {
+      throw new Error(`cannot load ONNX model ${file}: ${(e as Error).message}`);
+    }
+    const isExport =
+      session.inputNames.length === 1 &&
+      session.inputNames[0] === ONNX_INPUT &&
+      [ONNX_SCORES, ONNX_BOXES].every((n) => session.outputNames.includes(n));
+    const mismatch = isExport ? configMismatch(session, cfg) : null;
+    if (!isExport || mismatch) {
+      await session.release();
+      throw new Error(
+        isExport
+          ? `${file} does not fit the config: ${mismatch}; is the config the one it was exported with?`
+          : `${file} is not an ssd export: expected input '${ONNX_INPUT}' and outputs '${ONNX_SCORES}', '${ONNX_BOXES}'; it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
+      );
+    }
+    return new OnnxDetector(cfg, ort, session);
+  }
+
+  /** Runs the graph on NCHW images [N, 3, S, S] (S = INPUT.IMAGE_SIZE), mean subtracted. */
+  async run(images: Float32Array, batchSize: number): Promise<OnnxOutputs> {
+    const size = this.cfg.INPUT.IMAGE_SIZE;
+    const input = new this.ort.Tensor('float32', images, [batchSize, 3, size, size]);
+    const out = await this.session.run({ [ONNX_INPUT]: input });
+    const scores = out[ONNX_SCORES]!;
+    const boxes = out[ONNX_BOXES]!;
+    return { scores: scores.data as Float32Array, boxes: boxes.data as Float32Array };
+  }
+
+  /** Detections per image for mean-subtracted NHWC images (as SSDDetector.detect), boxes in input pixels. */
+  async detect(images: tf.Tensor4D): Promise<Detections[]> {
+    const [n, h, w] = images.shape;
+    const size = this.cfg.INPUT.IMAGE_SIZE;
+    if (images.shape[3] !== 3 || h !== size || w !== size) {
+      throw new Error(
+        `the ONNX detector expects images [N, ${size}, ${size}, 3], got [${images.shape.join(', ')}]`,
+      );
+    }
+    const { scores, boxes } = await this.run(toNCHW((await images.data()) as Float32Array, n, size), n);
+    return detectionsFromScores(scores, boxes, n, this.cfg.MODEL.NUM_CLASSES, this.cfg);
+  }
+
+  /** Releases the ONNX Runtime session. */
+  dispose(): void {
+    void this.session.release();
+  }
+}

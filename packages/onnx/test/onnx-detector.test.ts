@@ -1,0 +1,119 @@
+/**
+ * OnnxDetector's detections (ONNX Runtime + our post-processing on its outputs) against SSDDetector.detect on
+ * the same weights and images, and its errors for files that are not an ssd export or a config that does not
+ * match, and the exporter's for a module without an emitter.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '@ssd/config';
+import type { Detections } from '@ssd/modeling';
+import { BACKBONES, SSDDetector } from '@ssd/modeling';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { encodeModel, exportOnnx, GraphBuilder, OnnxDetector } from '../src';
+import { randomDetector, randomImages } from './helpers/models';
+
+const CONFIG = 'quickstart_mobilenet_v2_ssdlite_shapes';
+// Few enough detections to compare one by one, all well above the threshold's rounding.
+const OVERRIDES = ['TEST.CONFIDENCE_THRESHOLD', '0.3'];
+
+let dir: string;
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  dir = mkdtempSync(path.join(tmpdir(), 'ssd-onnx-detector-'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Index of the detection in `found` with the same label and a box and score within tolerance, or -1. */
+function match(found: Detections, label: number, box: Float32Array, score: number): number {
+  for (let j = 0; j < found.scores.length; j++) {
+    if (found.labels[j] !== label || Math.abs(found.scores[j] - score) > 1e-5) continue;
+    const b = found.boxes.subarray(4 * j, 4 * j + 4);
+    if (b.every((v, k) => Math.abs(v - box[k]) < 1e-3)) return j;
+  }
+  return -1;
+}
+
+it('detects what the tfjs model detects', async () => {
+  const model = randomDetector(CONFIG, OVERRIDES);
+  const file = path.join(dir, 'quickstart.onnx');
+  writeFileSync(file, exportOnnx(model));
+  const images = randomImages(2, model.cfg.INPUT.IMAGE_SIZE);
+  const detector = await OnnxDetector.load(file, model.cfg, { threads: 2 });
+  try {
+    const expected = await model.detect(images);
+    const actual = await detector.detect(images);
+    expect(actual).toHaveLength(2);
+    for (const [i, want] of expected.entries()) {
+      const got = actual[i];
+      expect(want.scores.length).toBeGreaterThan(0);
+      expect(got.scores.length).toBe(want.scores.length);
+      const unmatched = Array.from(want.scores.keys()).filter(
+        (j) => match(got, want.labels[j], want.boxes.subarray(4 * j, 4 * j + 4), want.scores[j]) < 0,
+      );
+      expect(unmatched).toEqual([]);
+    }
+  } finally {
+    detector.dispose();
+    images.dispose();
+    model.dispose();
+  }
+});
+
+it.each([
+  [['MODEL.NUM_CLASSES', '21'], 'it gives 6 classes but MODEL.NUM_CLASSES is 21'],
+  [['INPUT.IMAGE_SIZE', '300'], 'its input is 160×160 but INPUT.IMAGE_SIZE is 300'],
+])('rejects a config that does not fit the model (%j), naming both', async (overrides, message) => {
+  const model = randomDetector(CONFIG, OVERRIDES);
+  const file = path.join(dir, 'quickstart-fit.onnx');
+  writeFileSync(file, exportOnnx(model));
+  model.dispose();
+  await expect(OnnxDetector.load(file, loadConfig(CONFIG, overrides))).rejects.toThrow(
+    `${file} does not fit the config: ${message}; is the config the one it was exported with?`,
+  );
+});
+
+it('rejects an ONNX model that is not an ssd export, naming its inputs and outputs', async () => {
+  const g = new GraphBuilder();
+  const y = g.op('Relu', ['x'], [1]);
+  const tensor = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } },
+  });
+  const file = path.join(dir, 'relu.onnx');
+  writeFileSync(
+    file,
+    encodeModel({
+      irVersion: 8,
+      producerName: 'test',
+      producerVersion: '',
+      opsetImport: [{ domain: '', version: 17 }],
+      metadataProps: [],
+      graph: { name: 'relu', node: g.nodes, initializer: [], input: [tensor('x')], output: [tensor(y.name)] },
+    }),
+  );
+  await expect(OnnxDetector.load(file, loadConfig(CONFIG))).rejects.toThrow(
+    `${file} is not an ssd export: expected input 'images' and outputs 'scores', 'boxes'; it has inputs x and outputs ${y.name}`,
+  );
+});
+
+it('says which module has no ONNX emitter', () => {
+  class PlainBackbone {
+    forward(images: tf.Tensor4D): tf.Tensor4D[] {
+      return [images];
+    }
+  }
+  if (!BACKBONES.has('onnx_test_plain')) BACKBONES.register('onnx_test_plain', () => new PlainBackbone());
+  const cfg = loadConfig(CONFIG, ['MODEL.BACKBONE.NAME', 'onnx_test_plain']);
+  const model = new SSDDetector(cfg);
+  try {
+    expect(() => exportOnnx(model)).toThrow(
+      'not supported: exporting backbone PlainBackbone to ONNX (no emitter registered; add one with the @ssd/onnx BACKBONE_EMITTERS registry)',
+    );
+  } finally {
+    model.dispose();
+  }
+});
