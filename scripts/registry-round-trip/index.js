@@ -298,7 +298,11 @@ async function main() {
           existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
           'no checkpoint written',
         );
-        if (pm === 'npm') runPackageExamples(project.dir, packages, log);
+        if (pm === 'npm') {
+          // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
+          project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
+          runPackageExamples(project.dir, packages, log);
+        }
       });
     }
   } finally {

@@ -14,17 +14,18 @@ function createProject(pm, dir, { registryUrl, npmCache, pnpmWorkspaceYaml, log 
   writeFileSync(path.join(dir, '.npmrc'), `registry=${registryUrl}\n`);
   // pnpm reads its settings (allowBuilds, the README's answer to ERR_PNPM_IGNORED_BUILDS) from here.
   if (pm === 'pnpm') writeFileSync(path.join(dir, 'pnpm-workspace.yaml'), pnpmWorkspaceYaml);
-  const install = (packages) =>
+  const install = (packages, env = {}) =>
     pm === 'npm'
       ? run('npm', ['install', '--no-audit', '--no-fund', '--cache', npmCache, ...packages], {
           cwd: dir,
+          env: userEnv(env),
           log,
         })
       : // A metadata cache of its own: pnpm trusts cached package metadata for a while, and a project made
         // after a release must see it, as a user's project on a later day would.
         run('pnpm', ['add', ...packages], {
           cwd: dir,
-          env: userEnv({ XDG_CACHE_HOME: `${dir}-cache` }),
+          env: userEnv({ ...env, XDG_CACHE_HOME: `${dir}-cache` }),
           log,
         });
   return { pm, dir, install };

@@ -11,7 +11,7 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
   loaded ??= import('onnxruntime-node').catch((e: unknown) => {
     loaded = undefined;
     throw new Error(
-      `install onnxruntime-node to run .onnx models (npm install onnxruntime-node@1.30.0): ${(e as Error).message}`,
+      `install onnxruntime-node to run .onnx models (ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30.0: its CPU build ships in the package, the flag skips downloading GPU parts): ${(e as Error).message}`,
     );
   });
   return loaded;
