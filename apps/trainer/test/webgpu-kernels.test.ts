@@ -9,6 +9,7 @@ import { SGD, SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWebGpu, useWebGpu } from '../../../packages/engine/test/helpers/webgpu';
 import { registerTfjsGradients, registerWebGpuGradientKernels } from '../src';
+import { RELU6_GRAD } from '../src/kernels/relu6-gradient';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 /** [batch, height, width, in channels, filter size, out channels, stride, padding]. */
@@ -109,6 +110,7 @@ describeWebGpu('webgpu gradient kernels equal the js backend', () => {
       tf.DepthwiseConv2dNativeBackpropFilter,
       nn.BATCH_NORM_APPLY,
       nn.BATCH_NORM_GRAD,
+      RELU6_GRAD,
       SGD_MOMENTUM_UPDATE,
       tf.Sum,
       tf.Mean,
@@ -279,4 +281,45 @@ describeWebGpu('webgpu batch norm training kernels equal the js backend', () => 
       expect(names).toContain(nn.BATCH_NORM_GRAD);
     },
   );
+});
+
+/** Relu6's input gradient for a fixed dy: values on both sides of 0 and 6, both exactly, and a NaN. */
+async function relu6Gradient(): Promise<Float32Array> {
+  const values = Float32Array.from({ length: 3 * 7 * 5 * 8 }, (_, i) => ((i * 37) % 121) / 10 - 3);
+  values.set([0, 6, -0, Number.NaN, 6.0000005, 1e-30], 0);
+  const x = tf.tensor4d(values, [3, 7, 5, 8]);
+  const dy = tf.randomNormal(x.shape, 0, 1, 'float32', 40);
+  const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu6(a), dy)))(x);
+  const out = (await dx.data()) as Float32Array;
+  tf.dispose([x, dy, dx]);
+  return out;
+}
+
+describeWebGpu('webgpu Relu6 gradient equals the js backend', () => {
+  let expected: Float32Array;
+
+  beforeAll(async () => {
+    await initBackend('js', () => {});
+    registerTfjsGradients();
+    expected = await relu6Gradient();
+    await useWebGpu();
+    registerWebGpuGradientKernels();
+  });
+
+  afterAll(() => initBackend('js', () => {}));
+
+  it('in one kernel: dy on (0, 6], 0 elsewhere, NaN for NaN', async () => {
+    let got = new Float32Array(0);
+    const profile = await tf.profile(async () => {
+      got = await relu6Gradient();
+    });
+    expect(profile.kernels.map((k) => k.name)).toContain(RELU6_GRAD);
+    expect(Number.isNaN(expected[3]!)).toBe(true);
+    for (const [i, want] of expected.entries()) {
+      if (Number.isNaN(want)) expect(got[i]).toBeNaN();
+      else expect(Math.abs(got[i]! - want)).toBeLessThanOrEqual(1e-7 * Math.abs(want));
+    }
+    // Not all zero: the kernel passes dy through inside the range.
+    expect(got.filter((v) => v !== 0 && !Number.isNaN(v)).length).toBeGreaterThan(got.length / 3);
+  });
 });

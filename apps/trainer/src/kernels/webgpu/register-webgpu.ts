@@ -2,26 +2,29 @@ import { nn, replaceKernel } from '@ssd/modeling';
 import { SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { RELU6_GRAD } from '../relu6-gradient';
 import { registerTfjsGradients } from '../tfjs-gradients';
 import { batchNormApply, batchNormGrad } from './batch-norm-train';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { webGpuMeanOverLeadingAxes, webGpuSumOverLeadingAxes } from './leading-axes-sum';
 import { momentumUpdate } from './momentum-update';
+import { relu6Grad } from './relu6-grad';
 
 const WEBGPU = 'webgpu';
 
 /**
  * Gradient kernels of an SSD network that tfjs-backend-webgpu 4.22.0 runs with too little parallelism for
  * a GPU (one thread per filter element looping over the whole batch), and training steps that composed ops
- * run as many small dispatches (batch norm's normalisation and gradients, SGD's momentum step), keyed by
- * kernel name.
+ * run as many small dispatches (batch norm's normalisation and gradients, Relu6's gradient, SGD's momentum
+ * step), keyed by kernel name.
  */
 const WEBGPU_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
   [tf.DepthwiseConv2dNativeBackpropFilter]: depthwiseBackpropFilter,
   [nn.BATCH_NORM_APPLY]: batchNormApply,
   [nn.BATCH_NORM_GRAD]: batchNormGrad,
+  [RELU6_GRAD]: relu6Grad,
   [SGD_MOMENTUM_UPDATE]: momentumUpdate,
 };
 
