@@ -309,7 +309,7 @@ describeWebGpu('webgpu Relu6 gradient equals the js backend', () => {
   afterAll(() => initBackend('js', () => {}));
 
   it('in one kernel: dy on (0, 6], 0 elsewhere, NaN for NaN', async () => {
-    let got = new Float32Array(0);
+    let got: Float32Array = new Float32Array(0);
     const profile = await tf.profile(async () => {
       got = await relu6Gradient();
     });
