@@ -2,8 +2,10 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   groupsFor,
-  MAX_GROUPS_PER_DIMENSION,
   planSplits,
+  stridedProgram,
+  stridedUniforms,
+  type UniformData,
   type WebGpuBackendLike,
   type WgslProgram,
 } from './program';
@@ -17,44 +19,32 @@ const MIN_ROWS_PER_SPLIT = 32;
 
 type Inputs = Record<string, TensorInfo>;
 
-/** An elementwise NHWC program whose threads stride over the tensor (any size in one dispatch). */
-function elementwise(shape: number[], key: string, inputs: string[], body: string): WgslProgram {
-  const groups = Math.min(groupsFor(tf.util.sizeFromShape(shape), WORKGROUP), MAX_GROUPS_PER_DIMENSION);
-  return {
-    outputShape: shape,
-    shaderKey: key,
-    variableNames: inputs,
-    uniforms: 'count : i32, stride : i32, channels : i32, positions : f32,',
-    workgroupSize: [WORKGROUP, 1, 1],
-    dispatchLayout: { x: shape.map((_, i) => i) },
-    dispatch: [groups, 1, 1],
-    getUserCode: () => `
-      fn main(index : i32) {
-        for (var i = index; i < uniforms.count; i += uniforms.stride) {
-          let c = i % uniforms.channels;
+/** An elementwise NHWC program over x with x̂ = (x − μ)·s and its channel `c` at hand for `body`. */
+function normalized(shape: number[], key: string, inputs: string[], body: string): WgslProgram {
+  return stridedProgram(
+    shape,
+    key,
+    inputs,
+    'channels : i32, positions : f32,',
+    `let c = i % uniforms.channels;
           let xHat = (x[i] - mean[c]) * invStd[c];
-          ${body}
-        }
-      }`,
-  };
+          ${body}`,
+  );
 }
 
-function elementwiseUniforms(x: TensorInfo) {
-  const count = tf.util.sizeFromShape(x.shape);
+function elementwiseUniforms(x: TensorInfo): UniformData {
   const channels = x.shape[x.shape.length - 1]!;
-  const stride = Math.min(groupsFor(count, WORKGROUP), MAX_GROUPS_PER_DIMENSION) * WORKGROUP;
   return [
-    { type: 'int32' as const, data: [count] },
-    { type: 'int32' as const, data: [stride] },
-    { type: 'int32' as const, data: [channels] },
-    { type: 'float32' as const, data: [count / channels] },
+    ...stridedUniforms(x.shape),
+    { type: 'int32', data: [channels] },
+    { type: 'float32', data: [tf.util.sizeFromShape(x.shape) / channels] },
   ];
 }
 
 /** y = x̂·γ + β in one pass (the composed ops take four). */
 export const batchNormApply: KernelFunc = ({ inputs, backend }) => {
   const { x, mean, invStd, gamma, beta } = inputs as Inputs;
-  const program = elementwise(
+  const program = normalized(
     x!.shape,
     'ssdBatchNormApply',
     ['x', 'mean', 'invStd', 'gamma', 'beta'],
@@ -151,7 +141,7 @@ export const batchNormGrad: KernelFunc = ({ inputs, backend }) => {
   const sums = sumSplits(gpu, partials, [2 * channels]);
   gpu.disposeData(partials.dataId);
   // The composed formula's order: ((N·dy − dβ) − x̂·dγ)·(γ·(s/N)).
-  const program = elementwise(
+  const program = normalized(
     x!.shape,
     'ssdBatchNormGradInput',
     ['dy', 'x', 'mean', 'invStd', 'gamma', 'sums'],

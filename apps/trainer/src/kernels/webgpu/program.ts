@@ -3,7 +3,7 @@
  * @ssd/modeling does not import the backend: the backend prepends bindings (`result`, one array per
  * `variableNames` entry), the `uniforms` struct and helpers, then appends our `getUserCode()`.
  */
-import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { type DataType, type KernelBackend, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
 /** A compute shader the webgpu backend compiles (cached by `shaderKey` and the tensor shapes). */
 export interface WgslProgram {
@@ -58,4 +58,49 @@ export function planSplits(length: number, wanted: number, minPerSplit: number, 
   const splits = Math.max(1, Math.min(wanted, Math.floor(length / minPerSplit), MAX_GROUPS_PER_DIMENSION));
   const perSplit = Math.ceil(Math.ceil(length / splits) / align) * align;
   return { perSplit, count: Math.ceil(length / perSplit) };
+}
+
+const STRIDED_WORKGROUP = 256;
+
+/** Workgroups of a strided program over `count` values: enough to cover them, at most one dispatch dimension. */
+function stridedGroups(count: number): number {
+  return Math.min(groupsFor(count, STRIDED_WORKGROUP), MAX_GROUPS_PER_DIMENSION);
+}
+
+/**
+ * An elementwise program whose threads stride over a tensor of `shape`, so that one dispatch covers tensors
+ * larger than a dispatch dimension's 65535 workgroups (VGG's fc6 has 4.7 M weights). `body` runs for each
+ * index `i`; `uniforms` are extra fields after the `count` and `stride` that {@link stridedUniforms} gives.
+ */
+export function stridedProgram(
+  shape: number[],
+  shaderKey: string,
+  variableNames: string[],
+  uniforms: string,
+  body: string,
+): WgslProgram {
+  return {
+    outputShape: shape,
+    shaderKey,
+    variableNames,
+    uniforms: `count : i32, stride : i32, ${uniforms}`,
+    workgroupSize: [STRIDED_WORKGROUP, 1, 1],
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [stridedGroups(util.sizeFromShape(shape)), 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        for (var i = index; i < uniforms.count; i += uniforms.stride) {
+          ${body}
+        }
+      }`,
+  };
+}
+
+/** The leading `count` and `stride` uniforms of a {@link stridedProgram} over `shape`. */
+export function stridedUniforms(shape: number[]): UniformData {
+  const count = util.sizeFromShape(shape);
+  return [
+    { type: 'int32', data: [count] },
+    { type: 'int32', data: [stridedGroups(count) * STRIDED_WORKGROUP] },
+  ];
 }
