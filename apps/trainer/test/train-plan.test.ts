@@ -32,17 +32,24 @@ describe('training step plan', () => {
     ]);
   });
 
-  it('chooses workers: one per core with 2 images each on wasm/js, 1 on other backends', () => {
+  it('chooses workers: one per core on wasm/js (8 images each with BatchNorm), 1 on other backends', () => {
     const cfg = (workers: number, batch = 32) =>
       loadConfig(undefined, ['SOLVER.TRAIN_WORKERS', String(workers), 'SOLVER.BATCH_SIZE', String(batch)]);
-    expect(resolveTrainWorkers(cfg(0), 'wasm', 16)).toBe(16);
-    expect(resolveTrainWorkers(cfg(0, 5), 'cpu', 16)).toBe(2);
-    expect(resolveTrainWorkers(cfg(0), 'tensorflow', 16)).toBe(1);
-    expect(resolveTrainWorkers(cfg(3), 'wasm', 2)).toBe(3);
-    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2)).toThrow(
+    // Without BatchNorm (VGG) every core takes a share down to one image.
+    expect(resolveTrainWorkers(cfg(0), 'wasm', 16, false)).toBe(16);
+    expect(resolveTrainWorkers(cfg(0, 5), 'cpu', 16, false)).toBe(5);
+    // With BatchNorm each thread keeps 8 images: the quick start's batch 8 trains on one thread.
+    expect(resolveTrainWorkers(cfg(0), 'wasm', 16, true)).toBe(4);
+    expect(resolveTrainWorkers(cfg(0), 'wasm', 2, true)).toBe(2);
+    expect(resolveTrainWorkers(cfg(0, 8), 'wasm', 2, true)).toBe(1);
+    expect(resolveTrainWorkers(cfg(0, 15), 'cpu', 16, true)).toBe(1);
+    expect(resolveTrainWorkers(cfg(0), 'tensorflow', 16, false)).toBe(1);
+    // An explicit count is kept: the user chose smaller BatchNorm shares.
+    expect(resolveTrainWorkers(cfg(3, 8), 'wasm', 2, true)).toBe(3);
+    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2, true)).toThrow(
       /not supported: SOLVER.TRAIN_WORKERS 2 on backend 'webgpu'/,
     );
-    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2)).toThrow(
+    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2, true)).toThrow(
       /SOLVER.TRAIN_WORKERS 4 is more than SOLVER.BATCH_SIZE 2/,
     );
   });

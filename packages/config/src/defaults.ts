@@ -49,7 +49,7 @@ export function defaultConfig(): SSDConfig {
       WARMUP_FACTOR: 1.0 / 3,
       WARMUP_ITERS: 500,
       // Ours: TRAIN_WORKERS threads share each batch's gradient computation (0: one per core on the
-      // single-threaded wasm/js backends, at least 2 images each; 1 elsewhere); MICRO_BATCH images per
+      // single-threaded wasm/js backends, at least 8 images each for BatchNorm models; 1 elsewhere); MICRO_BATCH images per
       // forward/backward pass, gradients summed into one step (0: as many as fit the backend's memory).
       TRAIN_WORKERS: 0,
       MICRO_BATCH: 0,

@@ -62,15 +62,28 @@ export function microBatches(
 }
 
 /**
- * The threads computing each batch's gradients: SOLVER.TRAIN_WORKERS, or for 0 one per core on the
- * single-threaded backends (wasm, js) with at least two images each (BatchNorm needs more than one value per
- * channel), 1 on the others (native TensorFlow and GPUs use the whole device already).
+ * Images each thread keeps by default when the model has BatchNorm, which normalises every thread's share with
+ * that share's statistics: the quick start (batch 8) reached VOC07 mAP 0.76 with one thread of 8 images and
+ * 0.56 with two threads of 4.
  */
-export function resolveTrainWorkers(cfg: SSDConfig, backend: string, cores: number): number {
+export const MIN_BATCH_NORM_SHARE = 8;
+
+/**
+ * The threads computing each batch's gradients: SOLVER.TRAIN_WORKERS, or for 0 one per core on the
+ * single-threaded backends (wasm, js), each with at least MIN_BATCH_NORM_SHARE images when the model has
+ * BatchNorm (one image otherwise), and 1 on the others (native TensorFlow and GPUs use the whole device already).
+ */
+export function resolveTrainWorkers(
+  cfg: SSDConfig,
+  backend: string,
+  cores: number,
+  hasBatchNorm: boolean,
+): number {
   const asked = cfg.SOLVER.TRAIN_WORKERS;
   const batch = cfg.SOLVER.BATCH_SIZE;
   const parallel = DATA_PARALLEL_BACKENDS.has(backend);
-  if (asked === 0) return parallel ? Math.max(1, Math.min(cores, Math.floor(batch / 2))) : 1;
+  const minShare = hasBatchNorm ? MIN_BATCH_NORM_SHARE : 1;
+  if (asked === 0) return parallel ? Math.max(1, Math.min(cores, Math.floor(batch / minShare))) : 1;
   if (asked > 1 && !parallel) {
     throw new Error(
       `not supported: SOLVER.TRAIN_WORKERS ${asked} on backend '${backend}' (worker threads run the single-threaded ` +

@@ -76,7 +76,8 @@ export class StepRunner {
     options: StepRunnerOptions,
   ): Promise<StepRunner> {
     const backend = tf.getBackend();
-    let threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism());
+    const hasBatchNorm = modelBuffers(model).size > 0;
+    let threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism(), hasBatchNorm);
     const layout = sharedLayout(model);
     const state = new SharedArrayBuffer(threads > 1 ? layout.stateLength * 4 : 0);
     let pool: TrainWorkers | undefined;
