@@ -2,10 +2,12 @@ import { loadConfig } from '@ssd/config';
 import { microBatchThatFits, WASM_HEAP_BYTES } from '../src/train/parallel/memory';
 import {
   describePlan,
-  microBatches,
+  equalPasses,
   positivePriors,
   resolveTrainWorkers,
+  sharePasses,
   splitEvenly,
+  weighPasses,
 } from '../src/train/parallel/plan';
 
 describe('training step plan', () => {
@@ -22,34 +24,44 @@ describe('training step plan', () => {
     // 3 images × 4 priors: 2, 0 and 1 positives.
     const labels = Int32Array.from([1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
     expect(positivePriors(labels, 4, { start: 0, count: 3 })).toBe(3);
-    expect(microBatches({ start: 0, count: 3 }, 1, labels, 4, 3)).toEqual([
+    expect(weighPasses(sharePasses({ start: 0, count: 3 }, 1), labels, 4, 3)).toEqual([
       { start: 0, count: 1, weight: 2 / 3 },
       { start: 1, count: 1, weight: 1 / 3 },
       { start: 2, count: 1, weight: 1 / 3 },
     ]);
-    expect(microBatches({ start: 1, count: 2 }, 8, labels, 4, 3)).toEqual([
+    expect(weighPasses(sharePasses({ start: 1, count: 2 }, 8), labels, 4, 3)).toEqual([
       { start: 1, count: 2, weight: 1 / 3 },
     ]);
   });
 
-  it('chooses workers: one per core on wasm/js (8 images each with BatchNorm), 1 on other backends', () => {
+  it('cuts every thread’s share into the same number of passes, or says it cannot', () => {
+    // Shares of 5 and 4 images in passes of at most 2: three passes each, so the k-th passes sync together.
+    const shares = splitEvenly(0, 9, 2);
+    expect(equalPasses(shares, 2)?.map((ranges) => ranges.map((r) => r.count))).toEqual([
+      [2, 2, 1],
+      [2, 1, 1],
+    ]);
+    // Each share alone would take 3 and 2 passes.
+    expect(sharePasses(shares[1]!, 2).length).toBe(2);
+    expect(equalPasses(shares, 8)?.map((ranges) => ranges.map((r) => r.count))).toEqual([[5], [4]]);
+    // Passes of one image: 5 passes for a share of 4 images is impossible.
+    expect(equalPasses(shares, 1)).toBeNull();
+    expect(equalPasses(splitEvenly(0, 4, 2), 1)?.map((ranges) => ranges.length)).toEqual([2, 2]);
+  });
+
+  it('chooses workers: one per core (at most one per image) on wasm/js, 1 on other backends', () => {
     const cfg = (workers: number, batch = 32) =>
       loadConfig(undefined, ['SOLVER.TRAIN_WORKERS', String(workers), 'SOLVER.BATCH_SIZE', String(batch)]);
-    // Without BatchNorm (VGG) every core takes a share down to one image.
-    expect(resolveTrainWorkers(cfg(0), 'wasm', 16, false)).toBe(16);
-    expect(resolveTrainWorkers(cfg(0, 5), 'cpu', 16, false)).toBe(5);
-    // With BatchNorm each thread keeps 8 images: the quick start's batch 8 trains on one thread.
-    expect(resolveTrainWorkers(cfg(0), 'wasm', 16, true)).toBe(4);
-    expect(resolveTrainWorkers(cfg(0), 'wasm', 2, true)).toBe(2);
-    expect(resolveTrainWorkers(cfg(0, 8), 'wasm', 2, true)).toBe(1);
-    expect(resolveTrainWorkers(cfg(0, 15), 'cpu', 16, true)).toBe(1);
-    expect(resolveTrainWorkers(cfg(0), 'tensorflow', 16, false)).toBe(1);
-    // An explicit count is kept: the user chose smaller BatchNorm shares.
-    expect(resolveTrainWorkers(cfg(3, 8), 'wasm', 2, true)).toBe(3);
-    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2, true)).toThrow(
+    // BatchNorm synchronises across threads, so every core takes a share, down to one image.
+    expect(resolveTrainWorkers(cfg(0), 'wasm', 16)).toBe(16);
+    expect(resolveTrainWorkers(cfg(0, 5), 'cpu', 16)).toBe(5);
+    expect(resolveTrainWorkers(cfg(0, 8), 'wasm', 2)).toBe(2);
+    expect(resolveTrainWorkers(cfg(0), 'tensorflow', 16)).toBe(1);
+    expect(resolveTrainWorkers(cfg(3, 8), 'wasm', 2)).toBe(3);
+    expect(() => resolveTrainWorkers(cfg(2), 'webgpu', 2)).toThrow(
       /not supported: SOLVER.TRAIN_WORKERS 2 on backend 'webgpu'/,
     );
-    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2, true)).toThrow(
+    expect(() => resolveTrainWorkers(cfg(4, 2), 'wasm', 2)).toThrow(
       /SOLVER.TRAIN_WORKERS 4 is more than SOLVER.BATCH_SIZE 2/,
     );
   });

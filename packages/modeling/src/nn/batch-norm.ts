@@ -1,6 +1,7 @@
 /** nn.BatchNorm2d over the channel (last) axis of NHWC tensors. */
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormBackward, batchNormForward } from './batch-norm-kernels';
+import { type AcrossReplicas, batchNormBackward, batchNormForward } from './batch-norm-kernels';
+import { activeBatchNormSync, type BatchMoments, syncedMoments, syncedSums } from './batch-norm-sync';
 import { constant, zeros } from './init';
 import type { ForwardContext, Module } from './module';
 import type { Scope } from './state';
@@ -16,7 +17,8 @@ export interface BatchNorm2dOptions {
 /**
  * Trainable `weight`/`bias` plus non-trainable `running_mean`, `running_var`, `num_batches_tracked`.
  * Inference normalises with the running statistics; training normalises with the batch's (biased) statistics
- * and folds them into the running ones, using the unbiased variance as PyTorch does.
+ * and folds them into the running ones, using the unbiased variance as PyTorch does. Under a BatchNormSync
+ * (see batch-norm-sync) "the batch" is every replica's share of it together.
  */
 export class BatchNorm2d implements Module {
   readonly weight: tf.Variable<tf.Rank.R1>;
@@ -44,13 +46,6 @@ export class BatchNorm2d implements Module {
     if (!ctx.training) {
       return tf.batchNorm4d(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
     }
-    const count = x.size / x.shape[3];
-    if (count < 2) {
-      // As PyTorch: one value per channel has no variance to normalise by.
-      throw new Error(
-        `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}] (use a larger batch)`,
-      );
-    }
     return this.normalizeBatch(x, this.weight, this.bias);
   }
 
@@ -58,22 +53,40 @@ export class BatchNorm2d implements Module {
    * Training-mode normalisation as one differentiable op with its gradient written out, so the tape keeps one
    * activation-sized tensor instead of every intermediate of the composed ops:
    * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε); dβ = Σdy, dγ = Σdy·x̂, dx = γ/(N√(σ² + ε))·(N·dy − dβ − x̂·dγ).
-   * Both steps run as fused kernels where the backend has them (see batch-norm-kernels).
+   * Both steps run as fused kernels where the backend has them (see batch-norm-kernels), unless synchronised.
    */
   private readonly normalizeBatch = tf.customGrad((...args: unknown[]) => {
     const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const count = x.size / x.shape[3];
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    // Captured here: the backward pass must sum with the replicas this forward pass normalised with.
+    const sync = activeBatchNormSync();
+    const { mean, variance, count } = sync ? syncedMoments(x, sync, this.name) : this.moments(x);
+    if (count < 2) {
+      // As PyTorch: one value per channel has no variance to normalise by.
+      throw new Error(
+        `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]${sync ? ' on every replica together' : ''} (use a larger batch)`,
+      );
+    }
     this.updateRunningStats(mean, variance, count);
     const invStd = tf.rsqrt(tf.add(variance, this.eps)) as tf.Tensor1D;
-    const { y, saved } = batchNormForward(x, { mean: mean as tf.Tensor1D, invStd }, gamma, beta);
+    const { y, saved } = batchNormForward(x, { mean, invStd }, gamma, beta, !sync);
     save(saved);
+    const acrossReplicas: AcrossReplicas | undefined = sync
+      ? (dBeta, dGamma) => {
+          const [b, g] = syncedSums([dBeta, dGamma], sync, this.name);
+          return { dBeta: b!, dGamma: g!, count };
+        }
+      : undefined;
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
-        batchNormBackward(dy as tf.Tensor4D, kept),
+        batchNormBackward(dy as tf.Tensor4D, kept, acrossReplicas),
     };
   }) as (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
+
+  private moments(x: tf.Tensor4D): BatchMoments {
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    return { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, count: x.size / x.shape[3] };
+  }
 
   /**
    * The inference-mode affine map folded into the preceding convolution's filter and bias (PyTorch's

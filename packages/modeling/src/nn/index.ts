@@ -2,6 +2,7 @@
 export { ReLU, ReLU6 } from './activation';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
 export { BATCH_NORM_APPLY, BATCH_NORM_GRAD } from './batch-norm-kernels';
+export { type BatchNormSync, withBatchNormSync } from './batch-norm-sync';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
 export { type ConvBNOptions, convBNActivation } from './conv-bn';
 export { Identity } from './identity';

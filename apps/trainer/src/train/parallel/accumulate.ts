@@ -57,7 +57,7 @@ export class GradientAccumulator {
     if (this.passes > 1 && !this.multiPass) {
       throw new Error('GradientAccumulator: a second micro-batch in a single-pass accumulator');
     }
-    if (this.passes > 1) for (const [v, start] of this.buffers) v.assign(start);
+    if (this.passes > 1) this.restoreBuffers();
     const { imageSize: s, numPriors: p } = batch;
     const [from, to] = [mb.start, mb.start + mb.count];
     let kept = 0;
@@ -106,6 +106,11 @@ export class GradientAccumulator {
     return out;
   }
 
+  /** Sets the model's buffers back to what they were before the first micro-batch (multi-pass only). */
+  restoreBuffers(): void {
+    for (const [v, start] of this.buffers) v.assign(start);
+  }
+
   /** Frees what the accumulator holds (after `finish`, only its own copies; after an error, everything). */
   dispose(): void {
     tf.dispose([...(this.grads ?? []), ...(this.losses ? [this.losses] : []), ...(this.meanBuffers ?? [])]);
@@ -122,5 +127,19 @@ export class GradientAccumulator {
     const out = acc.map((a, i) => tf.add(a, next[i]!));
     tf.dispose([...acc, ...next]);
     return out;
+  }
+}
+
+/**
+ * Bytes a training pass over `range` keeps for the backward pass, measured by running one and undoing it:
+ * its gradients are dropped and the model's buffers (running statistics) restored.
+ */
+export function measureKeptBytes(model: SSDDetector, batch: BatchArrays, range: { start: number; count: number }): number {
+  const acc = new GradientAccumulator(model, range.count, true);
+  try {
+    return acc.add(batch, { ...range, weight: 1 });
+  } finally {
+    acc.restoreBuffers();
+    acc.dispose();
   }
 }

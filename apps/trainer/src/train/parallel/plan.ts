@@ -43,47 +43,50 @@ export function positivePriors(labels: Int32Array, numPriors: number, range: Ima
   return pos;
 }
 
-/**
- * Cuts `share` into micro-batches of at most `size` images, as even as possible, each weighted by its share
- * of the batch's positives (`batchPositives`).
- */
-export function microBatches(
-  share: ImageRange,
-  size: number,
+/** Weights each pass by its share of the batch's positives (`batchPositives`), see MicroBatch. */
+export function weighPasses(
+  passes: ImageRange[],
   labels: Int32Array,
   numPriors: number,
   batchPositives: number,
 ): MicroBatch[] {
-  const parts = Math.ceil(share.count / size);
-  return splitEvenly(share.start, share.count, parts).map((r) => ({
+  return passes.map((r) => ({
     ...r,
     weight: Math.max(positivePriors(labels, numPriors, r), 1) / Math.max(batchPositives, 1),
   }));
 }
 
-/**
- * Images each thread keeps by default when the model has BatchNorm, which normalises every thread's share with
- * that share's statistics: the quick start (batch 8) reached VOC07 mAP 0.76 with one thread of 8 images and
- * 0.56 with two threads of 4.
- */
-export const MIN_BATCH_NORM_SHARE = 8;
+/** Passes of at most `size` images (may be Infinity) that `images` take. */
+function passCount(images: number, size: number): number {
+  return Math.max(1, Math.ceil(images / size));
+}
+
+/** Cuts `share` into passes of at most `size` images, as even as possible. */
+export function sharePasses(share: ImageRange, size: number): ImageRange[] {
+  return splitEvenly(share.start, share.count, passCount(share.count, size));
+}
 
 /**
- * The threads computing each batch's gradients: SOLVER.TRAIN_WORKERS, or for 0 one per core on the
- * single-threaded backends (wasm, js), each with at least MIN_BATCH_NORM_SHARE images when the model has
- * BatchNorm (one image otherwise), and 1 on the others (native TensorFlow and GPUs use the whole device already).
+ * Cuts every share into the same number of passes of at most `size` images, so that synchronised BatchNorm
+ * normalises the threads' k-th passes together; null when a share has fewer images than that number (shares
+ * of 3 and 2 images in passes of 1).
  */
-export function resolveTrainWorkers(
-  cfg: SSDConfig,
-  backend: string,
-  cores: number,
-  hasBatchNorm: boolean,
-): number {
+export function equalPasses(shares: ImageRange[], size: number): ImageRange[][] | null {
+  const passes = passCount(Math.max(...shares.map((s) => s.count)), size);
+  if (shares.some((s) => s.count < passes)) return null;
+  return shares.map((s) => splitEvenly(s.start, s.count, passes));
+}
+
+/**
+ * The threads computing each batch's gradients: SOLVER.TRAIN_WORKERS, or for 0 one per core (at most one per
+ * image) on the single-threaded backends (wasm, js), and 1 on the others (native TensorFlow and GPUs use the
+ * whole device already). BatchNorm needs no larger shares: it synchronises its statistics across the threads.
+ */
+export function resolveTrainWorkers(cfg: SSDConfig, backend: string, cores: number): number {
   const asked = cfg.SOLVER.TRAIN_WORKERS;
   const batch = cfg.SOLVER.BATCH_SIZE;
   const parallel = DATA_PARALLEL_BACKENDS.has(backend);
-  const minShare = hasBatchNorm ? MIN_BATCH_NORM_SHARE : 1;
-  if (asked === 0) return parallel ? Math.max(1, Math.min(cores, Math.floor(batch / minShare))) : 1;
+  if (asked === 0) return parallel ? Math.max(1, Math.min(cores, batch)) : 1;
   if (asked > 1 && !parallel) {
     throw new Error(
       `not supported: SOLVER.TRAIN_WORKERS ${asked} on backend '${backend}' (worker threads run the single-threaded ` +

@@ -1,4 +1,5 @@
 import type { Device, SSDConfig } from '@ssd/config';
+import type { AllGatherGroup } from './all-gather';
 import type { MicroBatch } from './plan';
 import type { BatchShape } from './shared-inputs';
 import type { SharedLayout } from './shared-state';
@@ -15,6 +16,10 @@ export interface TrainWorkerInit {
   state: SharedArrayBuffer;
   /** This worker's gradients and buffers (see SharedLayout). */
   output: SharedArrayBuffer;
+  /** This worker's place among the threads (the main thread is 0). */
+  rank: number;
+  /** Synchronised BatchNorm's shared memory, when the model has BatchNorm. */
+  batchNormSync?: { group: AllGatherGroup; timeoutMs: number };
 }
 
 /** One step's work for a worker: its micro-batches of the shared batch. */
@@ -22,6 +27,8 @@ export interface WorkerTask {
   inputs: SharedArrayBuffer;
   shape: BatchShape;
   micro: MicroBatch[];
+  /** Whether BatchNorm synchronises with the other threads (their k-th passes together). */
+  synced: boolean;
 }
 
 /** A worker's replies: started, a step done (its weighted losses), or the error that stopped it. */

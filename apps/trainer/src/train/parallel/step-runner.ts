@@ -1,19 +1,21 @@
 import { availableParallelism } from 'node:os';
 import type { Device, SSDConfig } from '@ssd/config';
 import type { TrainBatch } from '@ssd/data';
-import type { SSDDetector } from '@ssd/modeling';
+import { nn, type SSDDetector } from '@ssd/modeling';
 import type { SGD } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
-import { GradientAccumulator, modelBuffers, type ShareGradients } from './accumulate';
+import { GradientAccumulator, measureKeptBytes, modelBuffers, type ShareGradients } from './accumulate';
+import { type AllGatherGroup, allGatherGroup, SharedAllGather } from './all-gather';
 import { describeHeapUse, HEAP_LIMITS, microBatchThatFits } from './memory';
 import {
   describePlan,
+  equalPasses,
   type ImageRange,
-  type MicroBatch,
-  microBatches,
   positivePriors,
   resolveTrainWorkers,
+  sharePasses,
   splitEvenly,
+  weighPasses,
 } from './plan';
 import { shareInputs } from './shared-inputs';
 import { type SharedLayout, sharedLayout, slotView, writeSlots } from './shared-state';
@@ -36,23 +38,38 @@ export interface StepRunnerOptions {
   workerImports?: string[];
   /** Cores to use when SOLVER.TRAIN_WORKERS is 0 (default: all). */
   cores?: number;
+  /**
+   * How long a thread waits at a synchronised BatchNorm layer for the others before the step fails (default
+   * SYNC_TIMEOUT_MS).
+   */
+  syncTimeoutMs?: number;
 }
+
+/**
+ * Default wait for the other threads at a BatchNorm layer: they run the same layers on equal shares, so a
+ * wait is their imbalance between two layers; a minute means a thread is stuck.
+ */
+export const SYNC_TIMEOUT_MS = 60_000;
 
 /** MODEL.DEVICE giving a worker the main thread's backend. */
 const WORKER_DEVICES: Readonly<Record<string, Device>> = { wasm: 'wasm', cpu: 'js' };
 
-/** Images of the first micro-batch on a heap-limited backend, which measures what an image takes. */
+/** Images of the pass that measures, on a heap-limited backend, the memory a training pass takes per image. */
 const PROBE_IMAGES = 2;
 
 /**
  * Runs training steps: each batch split over SOLVER.TRAIN_WORKERS threads (the main thread computes the first
  * share, worker threads the others) and within each thread into micro-batches, the weighted gradients summed
  * into one SGD step on the main thread. The loss and gradients equal the whole batch's (the MultiBox loss's
- * normalisation by positives is kept exactly), except that BatchNorm normalises each micro-batch with its own
- * statistics; the running statistics become the image-weighted mean of every micro-batch's update.
+ * normalisation by positives is kept exactly). BatchNorm is synchronised across the threads: every thread
+ * cuts its share into the same number of passes and the threads' k-th passes normalise with their joint
+ * statistics, so in one pass per thread the step is the one-thread step; with several passes each is
+ * normalised over the threads' k-th passes, and the running statistics become the image-weighted mean of the
+ * main thread's passes' updates (each already the same on every thread).
  */
 export class StepRunner {
   private inputs?: SharedArrayBuffer;
+  private unsyncedLogged = false;
 
   private constructor(
     private readonly cfg: SSDConfig,
@@ -64,6 +81,8 @@ export class StepRunner {
     /** The model's state as the workers read it. */
     private readonly state: SharedArrayBuffer,
     private readonly pool: TrainWorkers | undefined,
+    /** The main thread's end of synchronised BatchNorm (with workers and BatchNorm only). */
+    private readonly sync: SharedAllGather | undefined,
     /** Images per pass; undefined until the first step measures it. */
     private microBatch: number | undefined,
   ) {}
@@ -76,13 +95,15 @@ export class StepRunner {
     options: StepRunnerOptions,
   ): Promise<StepRunner> {
     const backend = tf.getBackend();
-    const hasBatchNorm = modelBuffers(model).size > 0;
-    let threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism(), hasBatchNorm);
+    let threads = resolveTrainWorkers(cfg, backend, options.cores ?? availableParallelism());
     const layout = sharedLayout(model);
     const state = new SharedArrayBuffer(threads > 1 ? layout.stateLength * 4 : 0);
     let pool: TrainWorkers | undefined;
+    let sync: SharedAllGather | undefined;
     if (threads > 1) {
       await writeSlots(model.stateDict(), layout.state, state);
+      const group = batchNormGroup(layout, threads);
+      const timeoutMs = options.syncTimeoutMs ?? SYNC_TIMEOUT_MS;
       try {
         pool = await TrainWorkers.start(threads - 1, {
           cfg,
@@ -90,7 +111,12 @@ export class StepRunner {
           imports: (options.workerImports ?? []).map((m) => require.resolve(m, { paths: [process.cwd()] })),
           layout,
           state,
+          batchNormSync: group && { group, timeoutMs },
         });
+        if (group) {
+          sync = new SharedAllGather(group, 0, timeoutMs);
+          options.log(`BatchNorm: statistics synchronised over the ${threads} training threads`);
+        }
       } catch (e) {
         // Workers the user asked for must start; the default falls back to this thread, saying why.
         if (cfg.SOLVER.TRAIN_WORKERS !== 0) throw e;
@@ -100,7 +126,7 @@ export class StepRunner {
     }
     const asked = cfg.SOLVER.MICRO_BATCH;
     const micro = asked > 0 ? asked : HEAP_LIMITS.has(backend) ? undefined : Number.POSITIVE_INFINITY;
-    const runner = new StepRunner(cfg, model, optimizer, options.log, threads, layout, state, pool, micro);
+    const runner = new StepRunner(cfg, model, optimizer, options.log, threads, layout, state, pool, sync, micro);
     if (micro !== undefined) runner.logPlan();
     return runner;
   }
@@ -111,44 +137,37 @@ export class StepRunner {
     const p = batch.numPriors;
     const shares = splitEvenly(0, n, Math.min(this.threads, n));
     const positives = positivePriors(batch.labels, p, { start: 0, count: n });
-    const micro = (share: ImageRange, size: number): MicroBatch[] =>
-      microBatches(share, Math.min(size, share.count), batch.labels, p, positives);
+    // The first step on a heap-limited backend measures what a pass takes per image, which sizes every pass.
+    if (this.microBatch === undefined) this.sizeMicroBatch(batch);
+    const { passes, synced } = this.planPasses(shares, this.microBatch!);
+    const work = passes.map((ranges) => weighPasses(ranges, batch.labels, p, positives));
 
     if (this.pool) await writeSlots(this.model.stateDict(), this.layout.state, this.state);
-    const first = shares[0]!;
-    const probing = this.microBatch === undefined;
-    const multiPass = probing ? first.count > PROBE_IMAGES + 1 : first.count > this.microBatch!;
-    const acc = new GradientAccumulator(this.model, first.count, multiPass);
+    const acc = new GradientAccumulator(this.model, shares[0]!.count, work[0]!.length > 1);
     let own: ShareGradients | undefined;
     try {
-      let rest = first;
-      if (probing) {
-        // The first pass measures the memory an image takes, which sizes every later pass.
-        // Never leaving a single image for the next pass: BatchNorm cannot train on one image's 1×1 maps.
-        const count = rest.count <= PROBE_IMAGES + 1 ? rest.count : PROBE_IMAGES;
-        const probe = { start: rest.start, count };
-        const kept = acc.add(batch, micro(probe, probe.count)[0]!);
-        this.sizeMicroBatch(kept / probe.count);
-        rest = { start: rest.start + probe.count, count: rest.count - probe.count };
-      }
-      const size = this.microBatch!;
       let workers: Promise<number[][]> = Promise.resolve([]);
       if (this.pool) {
         this.inputs = shareInputs(batch, this.inputs);
         const shape = { batchSize: n, imageSize: batch.imageSize, numPriors: p };
-        workers = this.pool.run(
-          shares.slice(1).map((s) => ({ inputs: this.inputs!, shape, micro: micro(s, size) })),
-        );
+        workers = this.pool.run(work.slice(1).map((micro) => ({ inputs: this.inputs!, shape, micro, synced })));
         // Awaited below; should this thread's share fail first, a worker's failure is not left unhandled.
         workers.catch(() => undefined);
       }
-      if (rest.count > 0) for (const mb of micro(rest, size)) acc.add(batch, mb);
+      try {
+        const sync = synced ? this.sync! : null;
+        for (const mb of work[0]!) nn.withBatchNormSync(sync, () => acc.add(batch, mb));
+      } catch (e) {
+        // Workers waiting for this thread's BatchNorm statistics fail at once instead of at their timeout.
+        this.sync?.abort(`the main thread failed: ${(e as Error).message}`);
+        throw e;
+      }
       own = acc.finish();
       const workerLosses = await workers;
       const ownLosses = Array.from(await own.losses.data());
       const [loss, reg, cls] = workerLosses.reduce((sum, l) => sum.map((x, i) => x + l[i]!), ownLosses);
       const losses = { loss: loss!, reg_loss: reg!, cls_loss: cls! };
-      const grads = workerLosses.length > 0 ? await this.combine(own, shares) : own.grads;
+      const grads = workerLosses.length > 0 ? await this.combine(own, shares, synced) : own.grads;
       try {
         if (Number.isFinite(losses.loss)) this.optimizer.step(grads);
       } finally {
@@ -167,10 +186,29 @@ export class StepRunner {
   }
 
   /**
-   * Sums the main thread's gradients and the workers' (read from their shared outputs) and sets the model's
-   * float buffers to the image-weighted mean of every share's.
+   * Each thread's passes, and whether BatchNorm synchronises them: every share in the same number of passes
+   * when it can be (see equalPasses), otherwise each share in its own passes with BatchNorm per pass, said once.
    */
-  private async combine(own: ShareGradients, shares: ImageRange[]): Promise<tf.NamedTensorMap> {
+  private planPasses(shares: ImageRange[], size: number): { passes: ImageRange[][]; synced: boolean } {
+    const equal = equalPasses(shares, size);
+    if (equal) return { passes: equal, synced: this.sync !== undefined };
+    if (this.sync && !this.unsyncedLogged) {
+      this.unsyncedLogged = true;
+      this.log(
+        `BatchNorm: not synchronised in steps whose shares (${shares.map((s) => s.count).join(', ')} images) ` +
+          `need different numbers of passes of ${size} image${size === 1 ? '' : 's'}: each pass normalises ` +
+          'with its own statistics (set SOLVER.BATCH_SIZE to a multiple of SOLVER.TRAIN_WORKERS)',
+      );
+    }
+    return { passes: shares.map((s) => sharePasses(s, size)), synced: false };
+  }
+
+  /**
+   * Sums the main thread's gradients and the workers' (read from their shared outputs). The model's float
+   * buffers stay the main thread's when BatchNorm was synchronised (every thread computed the same update),
+   * and become the image-weighted mean of every share's otherwise.
+   */
+  private async combine(own: ShareGradients, shares: ImageRange[], synced: boolean): Promise<tf.NamedTensorMap> {
     const outputs = this.pool!.outputs.slice(0, shares.length - 1);
     const trainable = this.model.trainableVariables();
     const grads: tf.NamedTensorMap = {};
@@ -183,6 +221,7 @@ export class StepRunner {
       }
       grads[v.name] = tf.tensor(sum, slot.shape);
     }
+    if (synced) return grads;
     const total = shares.reduce((a, s) => a + s.count, 0);
     const buffers = modelBuffers(this.model);
     for (const slot of this.layout.buffers) {
@@ -198,7 +237,10 @@ export class StepRunner {
     return grads;
   }
 
-  private sizeMicroBatch(keptBytesPerImage: number): void {
+  /** Sizes the passes from one throw-away pass over the batch's first images (on this thread, unsynchronised). */
+  private sizeMicroBatch(batch: TrainBatch): void {
+    const probe = { start: 0, count: Math.min(PROBE_IMAGES, batch.batchSize) };
+    const keptBytesPerImage = measureKeptBytes(this.model, batch, probe) / probe.count;
     const heap = HEAP_LIMITS.get(tf.getBackend())!;
     this.microBatch = microBatchThatFits(keptBytesPerImage, this.layout.stateLength * 4, heap);
     this.logPlan(` (${describeHeapUse(keptBytesPerImage, heap)})`);
@@ -209,4 +251,14 @@ export class StepRunner {
     const size = Math.min(this.microBatch!, batch);
     this.log(`SOLVER.BATCH_SIZE: ${describePlan(batch, this.threads, size, tf.getBackend())}${why}`);
   }
+}
+
+/**
+ * Shared memory for synchronised BatchNorm over `threads` threads, sized for the widest layer (its forward
+ * pass gathers a count, C means and C variances); none for a model without BatchNorm.
+ */
+function batchNormGroup(layout: SharedLayout, threads: number): AllGatherGroup | undefined {
+  if (layout.buffers.length === 0) return undefined;
+  const widest = Math.max(...layout.buffers.map((slot) => slot.size));
+  return allGatherGroup(threads, 2 * widest + 1);
 }

@@ -31,13 +31,15 @@ export class TrainWorkers {
   ) {}
 
   /** Starts `count` workers and waits until each has built its model. */
-  static async start(count: number, init: Omit<TrainWorkerInit, 'output'>): Promise<TrainWorkers> {
+  static async start(count: number, init: Omit<TrainWorkerInit, 'output' | 'rank'>): Promise<TrainWorkers> {
     if (!fs.existsSync(TRAIN_WORKER_FILE)) {
       throw new Error(`training worker script ${TRAIN_WORKER_FILE} is missing: build @ssd/trainer first`);
     }
     const outputs = Array.from({ length: count }, () => new SharedArrayBuffer(init.layout.outputLength * 4));
-    const slots: Slot[] = outputs.map((output) => ({
-      worker: new Worker(TRAIN_WORKER_FILE, { workerData: { ...init, output } satisfies TrainWorkerInit }),
+    const slots: Slot[] = outputs.map((output, i) => ({
+      worker: new Worker(TRAIN_WORKER_FILE, {
+        workerData: { ...init, output, rank: i + 1 } satisfies TrainWorkerInit,
+      }),
     }));
     const pool = new TrainWorkers(slots, outputs);
     try {

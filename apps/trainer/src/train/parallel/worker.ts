@@ -2,15 +2,17 @@
 // thread's state, computes the gradients of its micro-batches and writes them to its shared output.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '@ssd/engine';
-import { buildDetectionModel, type SSDDetector } from '@ssd/modeling';
+import { buildDetectionModel, nn, type SSDDetector } from '@ssd/modeling';
 import { registerTrainingKernels } from '../register-kernels';
 import { GradientAccumulator, modelBuffers } from './accumulate';
+import { SharedAllGather, threadName } from './all-gather';
 import type { TrainWorkerInit, WorkerReply, WorkerTask } from './protocol';
 import { inputViews } from './shared-inputs';
 import { readState, writeSlots } from './shared-state';
 
 const init = workerData as TrainWorkerInit;
 const port = parentPort!;
+const sync = init.batchNormSync && new SharedAllGather(init.batchNormSync.group, init.rank, init.batchNormSync.timeoutMs);
 
 function reply(message: WorkerReply): void {
   port.postMessage(message);
@@ -31,7 +33,8 @@ async function step(model: SSDDetector, task: WorkerTask): Promise<number[]> {
   const images = task.micro.reduce((n, mb) => n + mb.count, 0);
   const acc = new GradientAccumulator(model, images, task.micro.length > 1);
   try {
-    for (const mb of task.micro) acc.add(batch, mb);
+    if (task.synced && !sync) throw new Error('a synchronised step for a worker started without BatchNorm sync');
+    for (const mb of task.micro) nn.withBatchNormSync(task.synced ? sync! : null, () => acc.add(batch, mb));
     const { grads, losses } = acc.finish();
     try {
       const byKey = new Map([...model.trainableVariables()].map(([key, v]) => [key, grads[v.name]!]));
@@ -52,7 +55,11 @@ start().then(
     port.on('message', (task: WorkerTask) => {
       step(model, task).then(
         (losses) => reply({ type: 'done', losses }),
-        (err: Error) => reply({ type: 'error', message: err.message }),
+        (err: Error) => {
+          // Threads waiting for this one's BatchNorm statistics fail at once instead of at their timeout.
+          sync?.abort(`${threadName(init.rank)} failed: ${err.message}`);
+          reply({ type: 'error', message: err.message });
+        },
       );
     });
     reply({ type: 'ready' });
