@@ -1,8 +1,5 @@
 import { availableParallelism } from 'node:os';
 import '@ssd-test/custom-backbone';
-import { buildPriors, matchAndEncode } from '@ssd/boxes';
-import type { SSDConfig } from '@ssd/config';
-import type { TrainBatch } from '@ssd/data';
 import { Checkpointer, loadTrainingCheckpoint } from '@ssd/engine';
 import { buildDetectionModel } from '@ssd/modeling';
 import { buildOptimizer } from '@ssd/solver';
@@ -12,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
 import { registerTfjsGradients, type TrainHook, train } from '../src';
 import { StepRunner } from '../src/train/parallel/step-runner';
+import { toyBatch } from './helpers/toy-batch';
 
 let project: ToyProject;
 
@@ -20,51 +18,6 @@ beforeAll(async () => {
   registerTfjsGradients();
   project = await tinyProject();
 });
-
-/**
- * Four copies of one random image with different targets (2, 1, 0 and 3 objects): BatchNorm's batch
- * statistics are then the same in any share, so every split must give the whole batch's step, while the
- * loss weights (positives per share) differ from share to share.
- */
-function batchOf(cfg: SSDConfig): TrainBatch {
-  const priors = buildPriors(cfg);
-  const p = priors.length / 4;
-  const s = cfg.INPUT.IMAGE_SIZE;
-  const objects: [number[], number[]][] = [
-    [
-      [0.1, 0.1, 0.5, 0.6, 0.5, 0.4, 0.9, 0.9],
-      [1, 3],
-    ],
-    [[0.2, 0.3, 0.7, 0.8], [2]],
-    [[], []],
-    [
-      [0.0, 0.0, 0.4, 0.4, 0.6, 0.1, 0.95, 0.5, 0.3, 0.5, 0.7, 0.99],
-      [5, 4, 1],
-    ],
-  ];
-  const n = objects.length;
-  const image = tf.tidy(() => tf.randomUniform([s * s * 3], -100, 100, 'float32', 7).dataSync());
-  const images = new Float32Array(n * s * s * 3);
-  const locations = new Float32Array(n * p * 4);
-  const labels = new Int32Array(n * p);
-  for (const [i, [boxes, classes]] of objects.entries()) {
-    images.set(image, i * s * s * 3);
-    if (classes.length === 0) continue;
-    const enc = matchAndEncode(Float32Array.from(boxes), Int32Array.from(classes), priors, cfg);
-    locations.set(enc.locations, i * p * 4);
-    labels.set(enc.labels, i * p);
-  }
-  return {
-    iteration: 0,
-    indices: [0, 1, 2, 3],
-    batchSize: n,
-    imageSize: s,
-    numPriors: p,
-    images,
-    locations,
-    labels,
-  };
-}
 
 interface Run {
   losses: number[][];
@@ -89,7 +42,8 @@ async function twoSteps(workers: number, micro: number): Promise<Run> {
     workerImports: ['@ssd-test/custom-backbone'],
   });
   try {
-    const batch = batchOf(cfg);
+    // One image four times: BatchNorm's statistics are the same in any share or micro-batch.
+    const batch = toyBatch(cfg, 4, true);
     const losses: number[][] = [];
     for (let i = 0; i < 2; i++) {
       const l = await runner.step(batch);
@@ -130,8 +84,9 @@ describe('data-parallel training steps', () => {
     for (const [key, a] of whole.state) {
       const b = split.state.get(key)!;
       if (key.endsWith('num_batches_tracked')) expect(Array.from(b)).toEqual([2]);
-      // The running variance takes each share's unbiased correction n/(n−1) (n = its images × 8 × 8 or
-      // fewer positions) instead of the batch's: about 1–3% apart here. Everything else matches.
+      // With micro-batches the running variance takes each pass's unbiased correction n/(n−1) (n = the
+      // positions of its images on every thread) instead of the batch's: about 1–3% apart here. Everything
+      // else matches (sync-batch-norm.test.ts checks threads of distinct images).
       else if (key.endsWith('running_var')) expect(maxRelDiff(b, a)).toBeLessThan(0.04);
       else expect(maxRelDiff(b, a)).toBeLessThan(1e-4);
     }
