@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import '@ssd-test/custom-backbone';
 import './helpers/faulty-backbone.js';
-import type { ToyProject } from '@ssd-test/custom-backbone';
 import { buildDetectionModel } from '@ssd/modeling';
 import { buildOptimizer } from '@ssd/solver';
+import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
@@ -56,7 +56,8 @@ async function oneStep(
   });
   try {
     const before = new Map<string, Float32Array>();
-    for (const [key, v] of model.stateDict()) if (v.dtype === 'float32') before.set(key, v.dataSync() as Float32Array);
+    for (const [key, v] of model.stateDict())
+      if (v.dtype === 'float32') before.set(key, v.dataSync() as Float32Array);
     const l = await runner.step(toyBatch(cfg, images, false));
     const state = new Map<string, Float32Array | Int32Array>();
     const change = new Map<string, Float32Array>();
@@ -64,7 +65,11 @@ async function oneStep(
       const now = (await v.data()) as Float32Array | Int32Array;
       state.set(key, now);
       const was = before.get(key);
-      if (was) change.set(key, Float32Array.from(now, (x, i) => x - was[i]!));
+      if (was)
+        change.set(
+          key,
+          Float32Array.from(now, (x, i) => x - was[i]!),
+        );
     }
     return { losses: [l.loss, l.reg_loss, l.cls_loss], state, change, log };
   } finally {

@@ -48,9 +48,10 @@ export function defaultConfig(): SSDConfig {
       WEIGHT_DECAY: 5e-4,
       WARMUP_FACTOR: 1.0 / 3,
       WARMUP_ITERS: 500,
-      // Ours: TRAIN_WORKERS threads share each batch's gradient computation (0: one per core on the
-      // single-threaded wasm/js backends, at least 8 images each for BatchNorm models; 1 elsewhere); MICRO_BATCH images per
-      // forward/backward pass, gradients summed into one step (0: as many as fit the backend's memory).
+      // Ours: TRAIN_WORKERS threads share each batch's gradient computation, BatchNorm synchronised across
+      // them (0: one per core, at most one per image, on the single-threaded wasm/js backends; 1 elsewhere);
+      // MICRO_BATCH images per forward/backward pass, gradients summed into one step (0: as many as fit the
+      // backend's memory).
       TRAIN_WORKERS: 0,
       MICRO_BATCH: 0,
     },

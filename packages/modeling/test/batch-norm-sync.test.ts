@@ -37,9 +37,14 @@ function run(x: Float32Array, w: Float32Array, sync: BatchNormSync | null): Resu
   const bn = new BatchNorm2d(new Scope(store, 'bn'), { numFeatures: C });
   bn.weight.assign(tf.tensor1d([1.5, -0.5, 2]));
   bn.bias.assign(tf.tensor1d([0.1, 0.2, -0.3]));
-  const shape: [number, number, number, number] = [x.length / (SHAPE[1] * SHAPE[2] * C), SHAPE[1], SHAPE[2], C];
+  const shape: [number, number, number, number] = [
+    x.length / (SHAPE[1] * SHAPE[2] * C),
+    SHAPE[1],
+    SHAPE[2],
+    C,
+  ];
   const xv = tf.variable(tf.tensor4d(x, shape));
-  let y = new Float32Array();
+  let y: Float32Array = new Float32Array();
   const { grads } = withBatchNormSync(sync, () =>
     tf.variableGrads(() => {
       const out = bn.forward(xv, { training: true });
@@ -96,8 +101,18 @@ describe('BatchNorm2d under a BatchNormSync', () => {
     expect(maxAbsDiff(half.y, whole.y.subarray(0, HALF))).toBeLessThan(1e-5);
     expect(maxAbsDiff(half.dx, whole.dx.subarray(0, HALF))).toBeLessThan(1e-5);
     // The parameters' gradients stay this replica's part: the replicas' sum is the batch's.
-    expect(maxAbsDiff(Array.from(half.dGamma, (g, c) => g + dGammaB[c]!), whole.dGamma)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(Array.from(half.dBeta, (g, c) => g + dBetaB[c]!), whole.dBeta)).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        Array.from(half.dGamma, (g, c) => g + dGammaB[c]!),
+        whole.dGamma,
+      ),
+    ).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        Array.from(half.dBeta, (g, c) => g + dBetaB[c]!),
+        whole.dBeta,
+      ),
+    ).toBeLessThan(1e-4);
     expect(maxAbsDiff(half.runningMean, whole.runningMean)).toBeLessThan(1e-6);
     expect(maxAbsDiff(half.runningVar, whole.runningVar)).toBeLessThan(1e-6);
 

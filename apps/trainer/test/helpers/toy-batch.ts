@@ -27,7 +27,8 @@ export function toyBatch(cfg: SSDConfig, n: number, sameImage: boolean): TrainBa
   const p = priors.length / 4;
   const s = cfg.INPUT.IMAGE_SIZE;
   const size = s * s * 3;
-  const random = (seed: number) => tf.tidy(() => tf.randomUniform([size], -100, 100, 'float32', seed).dataSync());
+  const random = (seed: number) =>
+    tf.tidy(() => tf.randomUniform([size], -100, 100, 'float32', seed).dataSync());
   const images = new Float32Array(n * size);
   const locations = new Float32Array(n * p * 4);
   const labels = new Int32Array(n * p);

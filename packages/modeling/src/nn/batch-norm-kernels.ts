@@ -65,7 +65,11 @@ export function batchNormForward(
  * dx, dγ, dβ from dy and what {@link batchNormForward} saved. With `acrossReplicas`, dx takes the whole batch's
  * sums and N while dγ, dβ stay this replica's part (the replicas' parameter gradients are summed later).
  */
-export function batchNormBackward(dy: tf.Tensor4D, saved: tf.Tensor[], acrossReplicas?: AcrossReplicas): Grads {
+export function batchNormBackward(
+  dy: tf.Tensor4D,
+  saved: tf.Tensor[],
+  acrossReplicas?: AcrossReplicas,
+): Grads {
   if (saved.length === 4) {
     if (acrossReplicas) throw new Error('batchNormBackward: the fused kernel cannot sum across replicas');
     const [x, mean, invStd, gamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];

@@ -65,15 +65,15 @@ export function syncedMoments(x: tf.Tensor4D, sync: BatchNormSync, layer: string
       variance[i]! += (r[0]! * (r[1 + c + i]! + d * d)) / count;
     }
   }
-  return { mean: tf.tensor1d(Float32Array.from(mean)), variance: tf.tensor1d(Float32Array.from(variance)), count };
+  return {
+    mean: tf.tensor1d(Float32Array.from(mean)),
+    variance: tf.tensor1d(Float32Array.from(variance)),
+    count,
+  };
 }
 
 /** Element-wise sums over the replicas of per-channel vectors (dβ = Σdy and dγ = Σdy·x̂ of the backward pass). */
-export function syncedSums(
-  parts: tf.Tensor1D[],
-  sync: BatchNormSync,
-  layer: string,
-): tf.Tensor1D[] {
+export function syncedSums(parts: tf.Tensor1D[], sync: BatchNormSync, layer: string): tf.Tensor1D[] {
   const sizes = parts.map((p) => p.size);
   const mine = new Float64Array(sizes.reduce((a, b) => a + b, 0));
   let at = 0;

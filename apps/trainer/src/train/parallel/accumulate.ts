@@ -134,7 +134,11 @@ export class GradientAccumulator {
  * Bytes a training pass over `range` keeps for the backward pass, measured by running one and undoing it:
  * its gradients are dropped and the model's buffers (running statistics) restored.
  */
-export function measureKeptBytes(model: SSDDetector, batch: BatchArrays, range: { start: number; count: number }): number {
+export function measureKeptBytes(
+  model: SSDDetector,
+  batch: BatchArrays,
+  range: { start: number; count: number },
+): number {
   const acc = new GradientAccumulator(model, range.count, true);
   try {
     return acc.add(batch, { ...range, weight: 1 });

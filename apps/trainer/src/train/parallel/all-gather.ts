@@ -34,7 +34,8 @@ export interface AllGatherGroup {
 
 /** Shared memory for `threads` threads gathering vectors of at most `capacity` values. */
 export function allGatherGroup(threads: number, capacity: number): AllGatherGroup {
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`allGatherGroup: bad thread count ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`allGatherGroup: bad thread count ${threads}`);
   return {
     threads,
     capacity,
@@ -111,7 +112,9 @@ export class SharedAllGather implements nn.BatchNormSync {
             `(${values.length} here): the threads ran different models or passes`,
         );
       }
-      out.push(this.data.slice((round * threads + r) * capacity, (round * threads + r) * capacity + values.length));
+      out.push(
+        this.data.slice((round * threads + r) * capacity, (round * threads + r) * capacity + values.length),
+      );
     }
     return out;
   }

@@ -126,7 +126,18 @@ export class StepRunner {
     }
     const asked = cfg.SOLVER.MICRO_BATCH;
     const micro = asked > 0 ? asked : HEAP_LIMITS.has(backend) ? undefined : Number.POSITIVE_INFINITY;
-    const runner = new StepRunner(cfg, model, optimizer, options.log, threads, layout, state, pool, sync, micro);
+    const runner = new StepRunner(
+      cfg,
+      model,
+      optimizer,
+      options.log,
+      threads,
+      layout,
+      state,
+      pool,
+      sync,
+      micro,
+    );
     if (micro !== undefined) runner.logPlan();
     return runner;
   }
@@ -150,7 +161,9 @@ export class StepRunner {
       if (this.pool) {
         this.inputs = shareInputs(batch, this.inputs);
         const shape = { batchSize: n, imageSize: batch.imageSize, numPriors: p };
-        workers = this.pool.run(work.slice(1).map((micro) => ({ inputs: this.inputs!, shape, micro, synced })));
+        workers = this.pool.run(
+          work.slice(1).map((micro) => ({ inputs: this.inputs!, shape, micro, synced })),
+        );
         // Awaited below; should this thread's share fail first, a worker's failure is not left unhandled.
         workers.catch(() => undefined);
       }
@@ -208,7 +221,11 @@ export class StepRunner {
    * buffers stay the main thread's when BatchNorm was synchronised (every thread computed the same update),
    * and become the image-weighted mean of every share's otherwise.
    */
-  private async combine(own: ShareGradients, shares: ImageRange[], synced: boolean): Promise<tf.NamedTensorMap> {
+  private async combine(
+    own: ShareGradients,
+    shares: ImageRange[],
+    synced: boolean,
+  ): Promise<tf.NamedTensorMap> {
     const outputs = this.pool!.outputs.slice(0, shares.length - 1);
     const trainable = this.model.trainableVariables();
     const grads: tf.NamedTensorMap = {};

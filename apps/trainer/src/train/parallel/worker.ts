@@ -12,7 +12,9 @@ import { readState, writeSlots } from './shared-state';
 
 const init = workerData as TrainWorkerInit;
 const port = parentPort!;
-const sync = init.batchNormSync && new SharedAllGather(init.batchNormSync.group, init.rank, init.batchNormSync.timeoutMs);
+const sync =
+  init.batchNormSync &&
+  new SharedAllGather(init.batchNormSync.group, init.rank, init.batchNormSync.timeoutMs);
 
 function reply(message: WorkerReply): void {
   port.postMessage(message);
@@ -33,7 +35,8 @@ async function step(model: SSDDetector, task: WorkerTask): Promise<number[]> {
   const images = task.micro.reduce((n, mb) => n + mb.count, 0);
   const acc = new GradientAccumulator(model, images, task.micro.length > 1);
   try {
-    if (task.synced && !sync) throw new Error('a synchronised step for a worker started without BatchNorm sync');
+    if (task.synced && !sync)
+      throw new Error('a synchronised step for a worker started without BatchNorm sync');
     for (const mb of task.micro) nn.withBatchNormSync(task.synced ? sync! : null, () => acc.add(batch, mb));
     const { grads, losses } = acc.finish();
     try {
