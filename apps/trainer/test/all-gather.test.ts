@@ -69,11 +69,11 @@ describe('SharedAllGather', () => {
     const main = new SharedAllGather(group, 0, 100);
     const late = new SharedAllGather(group, 2, 100);
     const reason =
-      'BatchNorm bn (synchronised call 1): training worker 2 waited 0.1 s for the main thread, training worker 1 to reach it';
+      'BatchNorm bn (synchronised call 1 of the step): training worker 2 waited 0.1 s for the main thread, training worker 1 to reach it';
     expect(() => late.allGather(Float64Array.of(1), 'bn')).toThrow(reason);
     // The group stays failed: a thread arriving later learns why at once.
     expect(() => main.allGather(Float64Array.of(1), 'bn')).toThrow(
-      `BatchNorm bn (synchronised call 1) abandoned: ${reason}`,
+      `BatchNorm bn (synchronised call 1 of the step) abandoned: ${reason}`,
     );
   });
 
@@ -90,7 +90,7 @@ describe('SharedAllGather', () => {
     await new Promise((ready) => worker.once('online', ready));
     const started = Date.now();
     expect(() => main.allGather(Float64Array.of(1), 'bn')).toThrow(
-      'BatchNorm bn (synchronised call 1) abandoned: BatchNorm bn (synchronised call 1): 9 values, more than the 4 planned',
+      'BatchNorm bn (synchronised call 1 of the step) abandoned: BatchNorm bn (synchronised call 1 of the step): 9 values, more than the 4 planned',
     );
     // Woken by the failure, not by the one-minute timeout.
     expect(Date.now() - started).toBeLessThan(30_000);

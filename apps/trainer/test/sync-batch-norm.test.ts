@@ -128,8 +128,9 @@ describe('synchronised BatchNorm across training threads', () => {
   });
 
   it('fails the step, with the worker’s error, when a worker throws mid-step', async () => {
+    // The worker throws after the forward pass's 3 calls, while the main thread waits at the 4th.
     await expect(oneStep(2, 4, ['MODEL.BACKBONE.NAME', 'throwing_toy_backbone'])).rejects.toThrow(
-      /^BatchNorm backbone\.\S+ \(synchronised call 4\) abandoned: training worker 1 failed: injected fault in a worker$/,
+      /^BatchNorm backbone\.\S+ \(synchronised call 4 of the step\) abandoned: training worker 1 failed: injected fault in a worker$/,
     );
   });
 
@@ -137,7 +138,7 @@ describe('synchronised BatchNorm across training threads', () => {
     await expect(
       oneStep(2, 4, ['MODEL.BACKBONE.NAME', 'stalling_toy_backbone'], { syncTimeoutMs: 500 }),
     ).rejects.toThrow(
-      /^BatchNorm backbone\.\S+ \(synchronised call 4\): the main thread waited 0.5 s for training worker 1 to reach it$/,
+      /^BatchNorm backbone\.\S+ \(synchronised call 4 of the step\): the main thread waited 0.5 s for training worker 1 to reach it$/,
     );
   });
 });

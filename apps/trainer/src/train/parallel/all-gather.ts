@@ -64,6 +64,8 @@ export class SharedAllGather implements nn.BatchNormSync {
   private readonly meta: Int32Array;
   private readonly data: Float64Array;
   private calls = 0;
+  /** `calls` when this thread's step began: errors number calls within the step. */
+  private stepStart = 0;
 
   constructor(
     private readonly group: AllGatherGroup,
@@ -80,10 +82,15 @@ export class SharedAllGather implements nn.BatchNormSync {
     this.data = new Float64Array(group.data);
   }
 
+  /** Starts numbering this thread's calls afresh for error messages (the threads still count on). */
+  beginStep(): void {
+    this.stepStart = this.calls;
+  }
+
   /** Every thread's `values` in thread order; see the file comment. */
   allGather(values: Float64Array, layer: string): Float64Array[] {
     const call = ++this.calls;
-    const where = `BatchNorm ${layer} (synchronised call ${call})`;
+    const where = `BatchNorm ${layer} (synchronised call ${call - this.stepStart} of the step)`;
     this.throwIfFailed(where);
     const { threads, capacity } = this.group;
     if (values.length > capacity) {
@@ -126,7 +133,7 @@ export class SharedAllGather implements nn.BatchNormSync {
     new Uint8Array(this.group.reason).set(bytes);
     Atomics.store(this.control, REASON_BYTES, bytes.length);
     Atomics.store(this.control, FAILED, 1);
-    // Changing the generation wakes the waiters, who check FAILED before trusting it.
+    // Changing the generation wakes the waiters, who check who has arrived before trusting it.
     Atomics.add(this.control, GENERATION, 1);
     Atomics.notify(this.control, GENERATION);
   }
@@ -145,7 +152,8 @@ export class SharedAllGather implements nn.BatchNormSync {
       }
       Atomics.wait(this.control, GENERATION, generation, left);
     }
-    this.throwIfFailed(where);
+    // Every thread wrote its values before saying it reached this call: a failure after that waits a call.
+    if ([...this.reached.keys()].some((r) => Atomics.load(this.reached, r) < call)) this.throwIfFailed(where);
   }
 
   private throwIfFailed(where: string): void {

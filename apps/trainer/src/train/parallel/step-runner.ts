@@ -169,6 +169,7 @@ export class StepRunner {
       }
       try {
         const sync = synced ? this.sync! : null;
+        sync?.beginStep();
         for (const mb of work[0]!) nn.withBatchNormSync(sync, () => acc.add(batch, mb));
       } catch (e) {
         // Workers waiting for this thread's BatchNorm statistics fail at once instead of at their timeout.

@@ -37,6 +37,7 @@ async function step(model: SSDDetector, task: WorkerTask): Promise<number[]> {
   try {
     if (task.synced && !sync)
       throw new Error('a synchronised step for a worker started without BatchNorm sync');
+    if (task.synced) sync!.beginStep();
     for (const mb of task.micro) nn.withBatchNormSync(task.synced ? sync! : null, () => acc.add(batch, mb));
     const { grads, losses } = acc.finish();
     try {
