@@ -1,8 +1,7 @@
 import { boxIou } from '@ssd/boxes';
 import { SHAPES_CLASSES } from '@ssd/config';
 import { hsvToRgb } from '@ssd/image';
-import { Rng } from '@ssd/transforms';
-import { mixSeed } from '../seed';
+import { mixSeed, Rng } from '@ssd/random';
 
 /** One object drawn into a synthetic image: class, pixel box (0-based, inclusive) and difficulty. */
 export interface ShapeObject {
