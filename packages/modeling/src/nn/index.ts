@@ -20,7 +20,6 @@ export { L2Norm } from './l2-norm';
 export { Linear, type LinearOptions } from './linear';
 export { type ForwardContext, type Module, type ModuleFactory, Sequential } from './module';
 export { MaxPool2d, type MaxPool2dOptions, pooledSize } from './pool';
-export { createRng, normalValues, type Rng, uniformValues } from './random';
 export { SeparableConv2d, type SeparableConv2dOptions } from './separable-conv';
 export {
   type InitScheme,
