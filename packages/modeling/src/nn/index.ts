@@ -4,6 +4,7 @@ export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
 export { BATCH_NORM_APPLY, BATCH_NORM_GRAD } from './batch-norm-kernels';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
 export { type ConvBNOptions, convBNActivation } from './conv-bn';
+export { batchDraws } from './draws';
 export { Identity } from './identity';
 export {
   computeFans,
@@ -18,7 +19,13 @@ export {
 } from './init';
 export { L2Norm } from './l2-norm';
 export { Linear, type LinearOptions } from './linear';
-export { type ForwardContext, type Module, type ModuleFactory, Sequential } from './module';
+export {
+  type ForwardContext,
+  type Module,
+  type ModuleFactory,
+  Sequential,
+  type TrainingDraws,
+} from './module';
 export { MaxPool2d, type MaxPool2dOptions, pooledSize } from './pool';
 export { SeparableConv2d, type SeparableConv2dOptions } from './separable-conv';
 export {

@@ -135,7 +135,7 @@ export class StepRunner {
       let workers: Promise<number[][]> = Promise.resolve([]);
       if (this.pool) {
         this.inputs = shareInputs(batch, this.inputs);
-        const shape = { batchSize: n, imageSize: batch.imageSize, numPriors: p };
+        const shape = { iteration: batch.iteration, batchSize: n, imageSize: batch.imageSize, numPriors: p };
         workers = this.pool.run(
           shares.slice(1).map((s) => ({ inputs: this.inputs!, shape, micro: micro(s, size) })),
         );
