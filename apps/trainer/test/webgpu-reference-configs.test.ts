@@ -143,6 +143,7 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
         // Reference: a CPU backend's two steps from the same initial weights on the same batch.
         await initBackend(reference, () => {});
         if (reference === 'wasm') registerWasmGradientKernels();
+        else registerTfjsGradients();
         const cfg = config(name, size, lr);
         const expected = await trainTwoSteps(cfg, size, n);
 
