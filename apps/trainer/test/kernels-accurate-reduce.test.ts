@@ -45,9 +45,11 @@ const BOUND = 5e-7;
 test('wasm own Mean and Sum miss the pure-JS results on a squeeze-excitation mean; ours meet them', async () => {
   const [cpuMean, cpuSum] = await on('cpu', seReductions);
   const [ownMean, ownSum] = await on('wasm', seReductions);
-  // The failure this kernel exists for (found as EfficientNet-B3's wasm outputs drifting from the reference).
-  expect(relativeError(ownMean!, cpuMean!)).toBeGreaterThan(10 * BOUND);
-  expect(relativeError(ownSum!, cpuSum!)).toBeGreaterThan(10 * BOUND);
+  // The failure this kernel exists for (found as EfficientNet-B3's wasm outputs drifting from the reference):
+  // ~√(n/3) ≈ 87 ulp ≈ 5e-6, ten times the bound, as expected; asserted at five times, since the exact drift
+  // depends on the values (4.6e-6 on these).
+  expect(relativeError(ownMean!, cpuMean!)).toBeGreaterThan(5 * BOUND);
+  expect(relativeError(ownSum!, cpuSum!)).toBeGreaterThan(5 * BOUND);
 
   expect(registerWasmInferenceKernels().sort()).toEqual(['Mean', 'Sum']);
   const [mean, sum] = await on('wasm', seReductions);

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '@ssd/random';
 import { registerWasmGradientKernels } from '../src';
 
 /** Registers the kernels and makes sure both backends can start. */
@@ -13,18 +14,9 @@ export async function setUpBackends(): Promise<void> {
   }
 }
 
-/** Deterministic values in [-1, 1) (mulberry32), so failures reproduce. */
+/** Deterministic values in [-1, 1), so failures reproduce. */
 export function seeded(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
+  return new Rng(seed).uniformValues(size, -1, 1);
 }
 
 /** Seeded float32 tensor of `shape`. */

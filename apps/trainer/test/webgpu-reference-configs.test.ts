@@ -1,13 +1,13 @@
 /**
  * Every reference architecture trains on webgpu: the training-mode loss of a fixed batch equals a CPU
- * backend's, two SGD steps on that batch lower it, and every trainable tensor gets a finite gradient. On Mesa's
- * software device (CI) every new layer shape compiles new shaders on the CPU, so a whole MobileNetV3,
- * EfficientNet-B3 or VGG step costs many minutes there: CI runs MobileNetV2 whole (at a reduced input size:
- * its layers and kernels are the same at any size) and checks the layers the other architectures add — VGG's
- * dilated fc6, ceil-mode and 3×3/1 pools and L2Norm; MobileNetV3's hard-swish blocks with hard-sigmoid
- * squeeze-excitation; EfficientNet's swish MBConv blocks with sigmoid squeeze-excitation, 5×5 strided
- * depthwise convolutions and TensorFlow 'same' padding — and their gradients against js. On a hardware
- * adapter every architecture runs whole. The COCO variants of the VGG configs differ only in NUM_CLASSES.
+ * backend's, two SGD steps on that batch lower it, and every trainable tensor gets a finite gradient. On
+ * Mesa's software device (CI) every new layer shape compiles new shaders on the CPU, so CI runs MobileNetV2
+ * and V3 whole (at a reduced input size: their layers and kernels are the same at any size), EfficientNet-B3
+ * and VGG (5–12 minutes each there) only with SSD_WEBGPU=all, and checks the layers those add — VGG's dilated
+ * fc6, ceil-mode and 3×3/1 pools and L2Norm; EfficientNet's swish MBConv blocks with sigmoid
+ * squeeze-excitation, 5×5 strided depthwise convolutions and TensorFlow 'same' padding (and MobileNetV3's
+ * hard-swish blocks) — with their gradients against js. On a hardware adapter every architecture runs whole.
+ * The COCO variants of the VGG configs differ only in NUM_CLASSES.
  */
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
@@ -29,26 +29,32 @@ import { registerTfjsGradients, registerWasmGradientKernels } from '../src';
 const REPO = path.resolve(__dirname, '../../..');
 
 /**
- * [config, input size on the software device, batch (BatchNorm models need 2 values per channel), the CPU
- * backend whose loss is the reference: js, or wasm where js would take minutes].
+ * [config, input size, batch (BatchNorm models need 2 values per channel), SGD learning rate, the CPU backend
+ * whose losses are the reference: js, or wasm where js would take minutes]. Sizes are the smallest at which the
+ * architecture's extra layers keep a map (EfficientNet's last two 3×3 convolutions need 5×5 at stride 64);
+ * VGG starts from random weights without BatchNorm, where 1e-3 overshoots and raises the loss.
  */
-const ALL_CASES: [string, number, number, 'js' | 'wasm'][] = [
-  ['mobilenet_v2_ssd320_voc0712', 96, 2, 'js'],
-  ['mobilenet_v3_ssd320_voc0712', 96, 2, 'js'],
-  ['efficient_net_b3_ssd300_voc0712', 96, 2, 'js'],
-  ['vgg_ssd300_voc0712', 300, 1, 'wasm'],
-  ['vgg_ssd512_voc0712', 512, 1, 'wasm'],
+const ALL_CASES: [string, number, number, number, 'js' | 'wasm'][] = [
+  ['mobilenet_v2_ssd320_voc0712', 96, 2, 1e-3, 'js'],
+  ['mobilenet_v3_ssd320_voc0712', 96, 2, 1e-3, 'js'],
+  ['efficient_net_b3_ssd300_voc0712', 288, 2, 1e-3, 'wasm'],
+  ['vgg_ssd300_voc0712', 300, 1, 1e-4, 'wasm'],
+  ['vgg_ssd512_voc0712', 512, 1, 1e-4, 'wasm'],
 ];
 const onSoftware = webGpuAdapter()?.software === true;
-const CASES = ALL_CASES.filter(([name]) => !onSoftware || name.startsWith('mobilenet_v2'));
+/** Whole on the software device too: under half a minute each there. SSD_WEBGPU=all runs every case. */
+const SOFTWARE_CASES = new Set(['mobilenet_v2_ssd320_voc0712', 'mobilenet_v3_ssd320_voc0712']);
+const CASES = ALL_CASES.filter(
+  ([name]) => !onSoftware || process.env.SSD_WEBGPU === 'all' || SOFTWARE_CASES.has(name),
+);
 
 /**
- * The reference config at `size`² (LR 1e-3), its MODEL.PRIORS.FEATURE_MAPS set to what the backbone gives at
- * that size (the box head checks the prior count against the network's output).
+ * The reference config at `size`² and learning rate `lr`, its MODEL.PRIORS.FEATURE_MAPS set to what the
+ * backbone gives at that size (the box head checks the prior count against the network's output).
  */
-function config(name: string, size: number): SSDConfig {
+function config(name: string, size: number, lr: number): SSDConfig {
   const file = path.join(REPO, 'configs', `${name}.yaml`);
-  const overrides = ['INPUT.IMAGE_SIZE', String(size), 'SOLVER.LR', '1e-3'];
+  const overrides = ['INPUT.IMAGE_SIZE', String(size), 'SOLVER.LR', String(lr)];
   const probe = buildDetectionModel(loadConfig(file, overrides));
   const maps = tf.tidy(() =>
     probe.backbone.forward(tf.zeros([1, size, size, 3]), { training: false }).map((f) => f.shape[1]),
@@ -86,19 +92,58 @@ async function lossOf(model: ReturnType<typeof buildDetectionModel>, batch: Retu
   return value;
 }
 
+/** What two SGD steps on the fixed batch give on webgpu. */
+interface Trajectory {
+  /** The loss before each step, then after both. */
+  losses: number[];
+  /** Whether every trainable tensor got a finite gradient in the first step. */
+  finiteGradients: boolean;
+}
+
+/** Builds the model from the config's seed and takes two SGD steps on the fixed batch. */
+async function trainTwoSteps(cfg: SSDConfig, size: number, n: number): Promise<Trajectory> {
+  const model = buildDetectionModel(cfg);
+  const optimizer = buildOptimizer(cfg, model.trainableVariables());
+  const batch = batchFor(model, size, n);
+  const vars = model.trainableVariables();
+  const losses: number[] = [];
+  let finiteGradients = false;
+  for (let step = 0; step < 2; step++) {
+    const { value, grads } = tf.variableGrads(() => {
+      const { regLoss, clsLoss } = model.loss(batch.images, batch.targets);
+      return tf.add(regLoss, clsLoss) as tf.Scalar;
+    }, [...vars.values()]);
+    losses.push((await value.data())[0]!);
+    if (step === 0) {
+      const norms = tf.tidy(() => tf.stack([...vars.values()].map((v) => tf.sum(tf.abs(grads[v.name]!)))));
+      finiteGradients = [...(await norms.data())].every(Number.isFinite);
+      norms.dispose();
+    }
+    optimizer.step(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  losses.push(await lossOf(model, batch));
+  tf.dispose([batch.images, batch.targets.boxes, batch.targets.labels]);
+  optimizer.dispose();
+  model.dispose();
+  return { losses, finiteGradients };
+}
+
 describeWebGpu('every reference architecture trains on webgpu', () => {
   afterAll(() => initBackend('js', () => {}));
 
   // jest refuses an empty table.
-  if (CASES.length === 0) it.skip('(whole models run on a hardware adapter only)', () => {});
+  if (CASES.length === 0) it.skip('(no architecture selected)', () => {});
   else
     it.each(CASES)(
-      '%s at %i², batch %i (against %s)',
-      async (name, size, n, reference) => {
-        // Reference: a CPU backend's loss for the same initial weights and batch.
+      '%s at %i², batch %i, LR %d (first loss against %s)',
+      async (name, size, n, lr, reference) => {
+        // Reference: a CPU backend's training-mode loss for the same initial weights and batch. Only the
+        // first: later ones are not comparable across backends where BatchNorm normalises 2 values (the
+        // SSDLite extras' 1×1 maps at batch 2), whose gradient is rounding noise of either sign.
         await initBackend(reference, () => {});
         if (reference === 'wasm') registerWasmGradientKernels();
-        const cfg = config(name, size);
+        const cfg = config(name, size, lr);
         const cpuModel = buildDetectionModel(cfg);
         const cpuBatch = batchFor(cpuModel, size, n);
         const expected = await lossOf(cpuModel, cpuBatch);
@@ -107,37 +152,13 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
 
         await useWebGpu();
         registerTfjsGradients();
-        const model = buildDetectionModel(cfg);
-        const optimizer = buildOptimizer(cfg, model.trainableVariables());
-        const batch = batchFor(model, size, n);
-        const vars = model.trainableVariables();
-        const losses: number[] = [];
-        for (let step = 0; step < 2; step++) {
-          const { value, grads } = tf.variableGrads(() => {
-            const { regLoss, clsLoss } = model.loss(batch.images, batch.targets);
-            return tf.add(regLoss, clsLoss) as tf.Scalar;
-          }, [...vars.values()]);
-          losses.push((await value.data())[0]!);
-          if (step === 0) {
-            const norms = tf.tidy(() =>
-              tf.stack([...vars.values()].map((v) => tf.sum(tf.abs(grads[v.name]!)))),
-            );
-            const values = await norms.data();
-            norms.dispose();
-            expect([...values].every(Number.isFinite)).toBe(true);
-          }
-          optimizer.step(grads);
-          tf.dispose([value, ...Object.values(grads)]);
-        }
-        const after = await lossOf(model, batch);
-        tf.dispose([batch.images, batch.targets.boxes, batch.targets.labels]);
-        optimizer.dispose();
-        model.dispose();
+        const { losses, finiteGradients } = await trainTwoSteps(cfg, size, n);
 
         expect(Math.abs(losses[0]! - expected) / expected).toBeLessThan(1e-4);
-        expect(after).toBeLessThan(losses[0]!);
+        expect(finiteGradients).toBe(true);
+        expect(losses[2]!).toBeLessThan(losses[0]!);
       },
-      900_000,
+      1_800_000,
     );
 });
 

@@ -1,15 +1,10 @@
+import { Rng } from '@ssd/random';
 import { batchedNms, nms } from '../src';
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
+/** Uniform numbers in [0, 1) from a seeded generator. */
 function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 function randomBoxes(n: number, seed: number): { boxes: Float32Array; scores: Float32Array } {

@@ -27,7 +27,6 @@ export {
   type TrainLoaderOptions,
 } from './loader/loader';
 export { type BatchSamplerOptions, type IndexBatch, IterationBatchSampler } from './sampler';
-export { mixSeed } from './seed';
 export { renderShapesImage, type ShapeObject, type ShapesImage } from './shapes/render';
 export {
   SHAPES_LABELS_FILE,

@@ -1,5 +1,4 @@
-import { Rng } from '@ssd/transforms';
-import { mixSeed } from './seed';
+import { mixSeed, Rng } from '@ssd/random';
 
 /** One batch of data set indices, and the iteration (0-based) it belongs to. */
 export interface IndexBatch {

@@ -1,4 +1,5 @@
 // Deterministic synthetic detection data for the benchmark and the randomised tests.
+import { Rng } from '@ssd/random';
 import type { ImageGroundTruth, ImagePredictions } from '../src';
 
 /** Settings of a synthetic data set. */
@@ -15,18 +16,6 @@ export interface SyntheticOptions {
   scoreLevels: number;
 }
 
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Objects of all sizes (about 5% crowd, 10% difficult), detections as jittered copies of them (some
  * with the wrong class) plus random boxes; image ids are a permutation of 0..n-1 in shuffled order.
@@ -36,7 +25,8 @@ export function syntheticDetections(options: SyntheticOptions): {
   predictions: ImagePredictions[];
 } {
   const { numImages, numClasses, maxObjects, detsPerImage, scoreLevels } = options;
-  const rand = seededRandom(options.seed);
+  const rng = new Rng(options.seed);
+  const rand = () => rng.next();
   const randomClass = () => 1 + Math.floor(rand() * (numClasses - 1));
   const score = () => Math.round(rand() * scoreLevels) / scoreLevels;
   const groundTruth: ImageGroundTruth[] = [];

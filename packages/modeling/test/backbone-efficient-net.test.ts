@@ -11,7 +11,7 @@ import {
   efficientNetGlobalParams,
   MBConvBlock,
 } from '../src/backbone';
-import { Scope, StateStore } from '../src/nn';
+import { batchDraws, Scope, StateStore, type TrainingDraws } from '../src/nn';
 import { BACKBONES, buildBackbone } from '../src/registry';
 import {
   CONFIG_DIR,
@@ -115,26 +115,48 @@ test('BatchNorm uses eps 1e-3 and PyTorch momentum 1 - 0.99', () => {
 describe('drop-connect', () => {
   test('outside training it returns the input itself', () => {
     const x = tf.ones([4, 2, 2, 3]) as tf.Tensor4D;
-    expect(dropConnect(x, 0.5, false)).toBe(x);
+    expect(dropConnect(x, 0.5, { training: false }, 0)).toBe(x);
     x.dispose();
   });
 
-  test('in training it zeroes whole samples with the given rate and rescales the rest by 1 / keep', () => {
-    const n = 2000;
-    const kept = tf.tidy(
+  /** Which of `n` samples drop-connect at `rate` zeroes; asserts the kept ones are scaled by 1 / keep. */
+  function droppedSamples(n: number, rate: number, draws?: TrainingDraws, site = 0): boolean[] {
+    const rows = tf.tidy(
       () =>
         tf
-          .reshape(dropConnect(tf.ones([n, 2, 2, 1]) as tf.Tensor4D, 0.3, true), [n, 4])
+          .reshape(dropConnect(tf.ones([n, 2, 2, 1]) as tf.Tensor4D, rate, { training: true, draws }, site), [
+            n,
+            4,
+          ])
           .arraySync() as number[][],
     );
-    let dropped = 0;
-    for (const row of kept) {
-      if (row.every((v) => v === 0)) dropped++;
-      else for (const v of row) expect(v).toBeCloseTo(1 / 0.7, 5);
-    }
+    return rows.map((row) => {
+      if (row.every((v) => v === 0)) return true;
+      for (const v of row) expect(v).toBeCloseTo(1 / (1 - rate), 5);
+      return false;
+    });
+  }
+
+  test.each([
+    ['tfjs’s generator', undefined],
+    ['seeded draws', batchDraws(7, 0, 2000)],
+  ])('in training it zeroes whole samples with the given rate and rescales the rest (%s)', (_, draws) => {
+    const dropped = droppedSamples(2000, 0.3, draws).filter(Boolean).length;
     // Binomial(2000, 0.3): mean 600, sd 20.5.
     expect(dropped).toBeGreaterThan(500);
     expect(dropped).toBeLessThan(700);
+  });
+
+  test('seeded draws depend on (seed, site, image) alone: any split of the batch drops the same samples', () => {
+    const whole = droppedSamples(40, 0.5, batchDraws(3, 0, 40), 5);
+    const split = [
+      ...droppedSamples(15, 0.5, batchDraws(3, 0, 15), 5),
+      ...droppedSamples(25, 0.5, batchDraws(3, 15, 25), 5),
+    ];
+    expect(split).toEqual(whole);
+    // Another site or seed draws anew (40 fair coins agreeing by chance: 2^-40).
+    expect(droppedSamples(40, 0.5, batchDraws(3, 0, 40), 6)).not.toEqual(whole);
+    expect(droppedSamples(40, 0.5, batchDraws(4, 0, 40), 5)).not.toEqual(whole);
   });
 
   test('an MBConv block drops its residual branch per sample in training only', () => {

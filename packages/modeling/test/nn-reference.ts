@@ -1,14 +1,9 @@
 // Straightforward NCHW loops written from PyTorch's definitions, used as independent references in tests.
+import { Rng } from '@ssd/random';
 
 /** Deterministic values in [-1, 1) for test inputs. */
 export function seededValues(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  return new Rng(seed).uniformValues(n, -1, 1);
 }
 
 export interface ConvParams {

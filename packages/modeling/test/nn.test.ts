@@ -1,4 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 // Gradients ship in the @tensorflow/tfjs umbrella (a dev dependency here; users train through @ssd/trainer).
 import '@tensorflow/tfjs';
@@ -7,7 +8,6 @@ import {
   Conv2d,
   type Conv2dOptions,
   computeFans,
-  createRng,
   kaimingNormalFanOut,
   L2Norm,
   Linear,
@@ -505,7 +505,7 @@ test('training BatchNorm refuses a single value per channel, naming the layer (a
 });
 
 test('initialisers follow PyTorch: fans from the PyTorch shape, kaiming fan_out std, xavier and default bounds', () => {
-  const rng = createRng(9);
+  const rng = new Rng(9);
   // A depthwise weight [C=32, 1, 3, 3]: fan_in 9, fan_out 288.
   expect(computeFans([32, 1, 3, 3])).toEqual({ fanIn: 9, fanOut: 288 });
   expect(computeFans([10, 20])).toEqual({ fanIn: 20, fanOut: 10 });

@@ -4,6 +4,7 @@
 const path = require('node:path');
 const sharp = require('sharp');
 const t = require('../dist');
+const { Rng } = require('@ssd/random');
 
 const PHOTO = path.resolve(__dirname, '../../../../shared/demo-images/000342.jpg');
 const SIZE = 300;
@@ -11,7 +12,7 @@ const MEAN = [123, 117, 104];
 const seconds = Number(process.argv[2] ?? 5);
 
 function measure(name, transform, sample) {
-  const rng = new t.Rng(0);
+  const rng = new Rng(0);
   for (let i = 0; i < 50; i++) transform(sample, rng); // warm up the JIT
   let n = 0;
   const cpu0 = process.cpuUsage();

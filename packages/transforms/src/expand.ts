@@ -1,4 +1,4 @@
-import type { Rng } from './rng';
+import type { Rng } from '@ssd/random';
 import { CHANNELS, type Transform } from './sample';
 
 /** Largest ratio of the expanded canvas to the image side, as in the reference (INPUT.EXPAND_MAX_RATIO). */

@@ -16,7 +16,6 @@ export { convertFromInts, subtractMeans, toTensor } from './pixels';
 export { randomGeometry } from './random-geometry';
 export { randomSampleCrop } from './random-sample-crop';
 export { resize } from './resize';
-export { Rng } from './rng';
 export type {
   EntryTransform,
   ImageSample,

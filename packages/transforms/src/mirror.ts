@@ -1,4 +1,4 @@
-import type { Rng } from './rng';
+import type { Rng } from '@ssd/random';
 import { CHANNELS, type Transform } from './sample';
 
 /** RandomMirror's draw: flip with p 1/2. */

@@ -1,5 +1,5 @@
+import type { Rng } from '@ssd/random';
 import { jitterHsvInPlace, shiftHue } from './color';
-import type { Rng } from './rng';
 import { CHANNELS, type ImageSample, type Transform } from './sample';
 
 // The reference's defaults.

@@ -1,6 +1,6 @@
 import { boxIou } from '@ssd/boxes';
+import type { Rng } from '@ssd/random';
 import type { LabelledBoxes } from './compose';
-import type { Rng } from './rng';
 import { CHANNELS, type Transform } from './sample';
 
 /**

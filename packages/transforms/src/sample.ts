@@ -1,5 +1,5 @@
 import { CHANNELS, type PixelArray } from '@ssd/image';
-import type { Rng } from './rng';
+import type { Rng } from '@ssd/random';
 
 export { CHANNELS, type PixelArray };
 

@@ -1,6 +1,7 @@
 import { defaultConfig } from '@ssd/config';
 import { resizeBilinear } from '@ssd/image';
-import { buildTransforms, type InputSample, Rng } from '../src';
+import { Rng } from '@ssd/random';
+import { buildTransforms, type InputSample } from '../src';
 import { sameValues } from './helpers';
 
 const cfg = defaultConfig();

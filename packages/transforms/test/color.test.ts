@@ -1,5 +1,6 @@
 import { hsvToRgbAt, rgbToHsvAt } from '@ssd/image';
-import { convertColor, type ImageSample, Rng } from '../src';
+import { Rng } from '@ssd/random';
+import { convertColor, type ImageSample } from '../src';
 import { maxAbsDiff } from './helpers';
 
 function hsv(r: number, g: number, b: number): number[] {

@@ -1,4 +1,5 @@
-import { expand, type ImageSample, Rng, randomMirror, randomSampleCrop } from '../src';
+import { Rng } from '@ssd/random';
+import { expand, type ImageSample, randomMirror, randomSampleCrop } from '../src';
 import { drawExpansion } from '../src/expand';
 import { CROP_MODES } from '../src/random-sample-crop';
 import { coordinateImage, ScriptedRng, sameValues } from './helpers';

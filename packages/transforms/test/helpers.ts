@@ -1,4 +1,5 @@
-import { type ImageSample, Rng } from '../src';
+import { Rng } from '@ssd/random';
+import type { ImageSample } from '../src';
 
 /** An Rng whose `next()` replays fixed values, so a test knows every draw a transform makes. */
 export class ScriptedRng extends Rng {

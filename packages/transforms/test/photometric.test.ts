@@ -1,8 +1,8 @@
+import { Rng } from '@ssd/random';
 import {
   convertColor,
   type ImageSample,
   photometricDistort,
-  Rng,
   randomBrightness,
   randomContrast,
   randomHue,

@@ -1,8 +1,8 @@
+import { Rng } from '@ssd/random';
 import {
   compose,
   convertFromInts,
   type ImageSample,
-  Rng,
   removeEmptyBoxes,
   subtractMeans,
   toPercentCoords,

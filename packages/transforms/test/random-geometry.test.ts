@@ -1,9 +1,9 @@
+import { Rng } from '@ssd/random';
 import {
   compose,
   convertFromInts,
   expand,
   type ImageSample,
-  Rng,
   randomGeometry,
   randomMirror,
   randomSampleCrop,

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resizeBilinear } from '@ssd/image';
+import { Rng } from '@ssd/random';
 import sharp from 'sharp';
-import { buildTransforms, Rng, resize } from '../src';
+import { buildTransforms, resize } from '../src';
 import { maxAbsDiff, naiveBilinear, randomSample } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');

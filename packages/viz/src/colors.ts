@@ -1,5 +1,4 @@
-import { hsvToRgb } from '@ssd/image';
-import type { Rgb } from './image';
+import { hsvToRgb, type Rgb } from '@ssd/image';
 
 /** Converts hue (degrees), saturation and value (0..1) to an sRGB colour. */
 function hsvColor(hue: number, s: number, v: number): Rgb {

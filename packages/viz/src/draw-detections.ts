@@ -1,6 +1,6 @@
+import { checkImage, fillRect, type PixelRect, type RasterImage, type Rgb } from '@ssd/image';
 import { classColor, textColorOn } from './colors';
 import { drawText, measureText, type TextStyle } from './font/text';
-import { checkImage, fillRect, type PixelRect, type RasterImage, type Rgb } from './image';
 
 /** One detected object: box corners in pixels of the drawn image, class name and id, confidence. */
 export interface Detection {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkImage, type RasterImage } from '@ssd/image';
 import sharp from 'sharp';
-import { checkImage, type RasterImage } from './image';
 
 const ENCODERS: Record<string, (s: sharp.Sharp) => sharp.Sharp> = {
   '.jpg': (s) => s.jpeg({ quality: 92 }),

@@ -30,5 +30,4 @@ export {
   type TextPlacement,
   type TextStyle,
 } from './font/text';
-export { createImage, fillRect, type PixelRect, type RasterImage, type Rgb } from './image';
 export { writeImageFile } from './image-file';

@@ -1,3 +1,4 @@
+import { fillRect, type PixelRect, type RasterImage } from '@ssd/image';
 import { classColor, textColorOn } from '../src/colors';
 import {
   boxRect,
@@ -8,7 +9,6 @@ import {
   labelText,
   layoutTag,
 } from '../src/draw-detections';
-import { fillRect, type PixelRect, type RasterImage } from '../src/image';
 import { changedPixels, pixel, sameColor, solid } from './helpers';
 
 const GREY = [128, 128, 128] as const;

@@ -1,4 +1,4 @@
-import type { RasterImage, Rgb } from '../src/image';
+import type { RasterImage, Rgb } from '@ssd/image';
 
 /** A solid RGB image. */
 export function solid(width: number, height: number, color: Rgb, channels: 3 | 4 = 3): RasterImage {

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RasterImage, Rgb } from '@ssd/image';
 import sharp from 'sharp';
 import { renderLineChart } from '../src/chart/line-chart';
 import { plotTrainingCurves, SERIES_COLORS } from '../src/chart/training-plots';
-import type { RasterImage, Rgb } from '../src/image';
 import { pixel } from './helpers';
 
 let dir: string;

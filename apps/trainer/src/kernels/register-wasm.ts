@@ -1,10 +1,11 @@
-import { keepsAccuracy, registerWasmInferenceKernels, replaceKernel } from '@ssd/modeling';
+import { keepsAccuracy, registerWasmInferenceKernels } from '@ssd/modeling';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { depthwiseBackpropInput } from './depthwise-backprop-input';
+import { installKernels } from './install-kernels';
 import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
 import { sharedIdentity, sharedSameTypeCast } from './shared-identity';
@@ -36,8 +37,6 @@ const WASM_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFu
   [tf.Cast]: sharedSameTypeCast,
 };
 
-/** The wrappers made from WASM_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
-const wrappers = new WeakSet<KernelFunc>();
 /**
  * Makes training work on the wasm backend: registers the accurate inference kernels, tfjs's gradients and the
  * missing, faulty or slow wasm gradient kernels, and speeds up wasm kernels that training runs slowly; returns
@@ -53,20 +52,7 @@ export function registerWasmGradientKernels(): string[] {
   }
   registerWasmInferenceKernels();
   registerTfjsGradients();
-  for (const [kernelName, kernelFunc] of Object.entries(WASM_GRADIENT_KERNELS)) {
-    const current = tf.getKernel(kernelName, WASM);
-    if (current?.kernelFunc !== kernelFunc) replaceKernel(WASM, kernelName, kernelFunc, current);
-  }
-  for (const [kernelName, wrap] of Object.entries(WASM_FASTER_KERNELS)) {
-    const own = tf.getKernel(kernelName, WASM);
-    if (own == null)
-      throw new Error(`registerWasmGradientKernels: wasm has no ${kernelName} kernel to speed up`);
-    if (wrappers.has(own.kernelFunc)) continue;
-    const wrapper = wrap(own.kernelFunc);
-    wrappers.add(wrapper);
-    // Sum and Mean wrap the accurate kernels (registered above), which stay inside for what they pass on.
-    keepsAccuracy(wrapper, own.kernelFunc);
-    replaceKernel(WASM, kernelName, wrapper, own);
-  }
-  return [...Object.keys(WASM_GRADIENT_KERNELS), ...Object.keys(WASM_FASTER_KERNELS)];
+  const table = { backend: WASM, replace: WASM_GRADIENT_KERNELS, wrap: WASM_FASTER_KERNELS };
+  // Sum and Mean wrap the accurate kernels (registered above), which stay inside for what they pass on.
+  return installKernels(table, 'registerWasmGradientKernels', keepsAccuracy);
 }

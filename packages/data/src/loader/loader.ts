@@ -1,8 +1,8 @@
 import type { SSDConfig } from '@ssd/config';
+import { mixSeed } from '@ssd/random';
 import type { DetectionDataset } from '../datasets/base';
 import { buildDataset } from '../datasets/build';
 import { IterationBatchSampler } from '../sampler';
-import { mixSeed } from '../seed';
 import type { BatchArrays, BatchTask, TestBatch, TrainBatch } from './batch';
 import { type BatchPipeline, buildBatchPipeline } from './pipeline';
 import { WorkerPool } from './worker-pool';

@@ -1,6 +1,7 @@
 import type { SSDConfig } from '@ssd/config';
 import { decodeImage } from '@ssd/image';
-import { buildTargetTransform, buildTransforms, Rng } from '@ssd/transforms';
+import { Rng } from '@ssd/random';
+import { buildTargetTransform, buildTransforms } from '@ssd/transforms';
 import type { BatchArrays, BatchTask } from './batch';
 
 /** Decoding, augmentation and target encoding of whole batches; the same code runs in workers and inline. */

@@ -3,6 +3,7 @@
  * as in the reference's state_dict (`backbone.…`, `box_head.predictor.…`).
  */
 import type { SSDConfig } from '@ssd/config';
+import { mixSeed, Rng } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import '../backbone';
 import '../head';
@@ -10,7 +11,15 @@ import type { Backbone } from '../backbone/backbone';
 import type { BoxHead, DetectionTargets, PredictorOutput } from '../head/types';
 import { registerWasmInferenceKernels } from '../kernels';
 import type { MultiBoxLosses } from '../loss/multibox-loss';
-import { type ForwardContext, Scope, StateStore, type TorchSubsetLoad, type TorchTensorLike } from '../nn';
+import {
+  batchDraws,
+  type ForwardContext,
+  Scope,
+  StateStore,
+  type TorchSubsetLoad,
+  type TorchTensorLike,
+  type TrainingDraws,
+} from '../nn';
 import type { Detections } from '../postprocess/post-processor';
 import { buildBackbone, buildBoxHead, META_ARCHITECTURES } from '../registry';
 
@@ -24,6 +33,8 @@ export interface SSDDetectorOptions {
 export interface TrainingForward {
   readonly training: true;
   readonly targets: DetectionTargets;
+  /** Where random layers draw (see {@link SSDDetector.loss}). */
+  readonly draws?: TrainingDraws;
 }
 
 /** `forward` options for inference. */
@@ -32,7 +43,8 @@ export interface InferenceForward {
 }
 
 const INFERENCE: ForwardContext = { training: false };
-const TRAINING: ForwardContext = { training: true };
+/** Folded into the model's seed for its own stream of training draws, apart from the initial weights'. */
+const DRAW_STREAM = 0x64726177;
 
 /**
  * Detector over mean-subtracted NHWC images of INPUT.IMAGE_SIZE². Owns its variables: call `dispose()`.
@@ -43,12 +55,15 @@ export class SSDDetector {
   readonly backbone: Backbone;
   readonly boxHead: BoxHead;
   private readonly store: StateStore;
+  /** Seeds of the draws of `loss` calls that bring none. */
+  private readonly drawSeeds: Rng;
 
   constructor(
     readonly cfg: SSDConfig,
     options: SSDDetectorOptions = {},
   ) {
     this.store = new StateStore(options.seed ?? cfg.SEED);
+    this.drawSeeds = new Rng(mixSeed(options.seed ?? cfg.SEED, DRAW_STREAM));
     const root = new Scope(this.store);
     try {
       this.backbone = buildBackbone(cfg, root.child('backbone'));
@@ -71,10 +86,18 @@ export class SSDDetector {
     return tf.tidy(() => this.boxHead.predict(this.backbone.forward(images, ctx), ctx));
   }
 
-  /** Training-mode forward and MultiBox losses (call inside tf.variableGrads to train). */
-  loss(images: tf.Tensor4D, targets: DetectionTargets): MultiBoxLosses {
+  /**
+   * Training-mode forward and MultiBox losses (call inside tf.variableGrads to train). Random layers
+   * (drop-connect) take `draws`: the trainer seeds them by iteration, so a step is the same on every backend,
+   * in any split of its batch and after a resume; without them each call draws anew from the model's seed.
+   */
+  loss(images: tf.Tensor4D, targets: DetectionTargets, draws?: TrainingDraws): MultiBoxLosses {
+    const ctx: ForwardContext = {
+      training: true,
+      draws: draws ?? batchDraws(this.drawSeeds.nextUint32(), 0, images.shape[0]),
+    };
     return tf.tidy(() => {
-      const { regLoss, clsLoss } = this.boxHead.loss(this.predict(images, TRAINING), targets);
+      const { regLoss, clsLoss } = this.boxHead.loss(this.predict(images, ctx), targets);
       return { regLoss, clsLoss };
     });
   }
@@ -96,7 +119,7 @@ export class SSDDetector {
     images: tf.Tensor4D,
     options: TrainingForward | InferenceForward = {},
   ): MultiBoxLosses | Promise<Detections[]> {
-    return options.training ? this.loss(images, options.targets) : this.detect(images);
+    return options.training ? this.loss(images, options.targets, options.draws) : this.detect(images);
   }
 
   /** Trainable variables by state_dict key (what the optimiser updates). */

@@ -5,6 +5,7 @@ export { BATCH_NORM_APPLY, BATCH_NORM_GRAD } from './batch-norm-kernels';
 export { type BatchNormSync, withBatchNormSync } from './batch-norm-sync';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
 export { type ConvBNOptions, convBNActivation } from './conv-bn';
+export { batchDraws } from './draws';
 export { Identity } from './identity';
 export {
   computeFans,
@@ -19,9 +20,14 @@ export {
 } from './init';
 export { L2Norm } from './l2-norm';
 export { Linear, type LinearOptions } from './linear';
-export { type ForwardContext, type Module, type ModuleFactory, Sequential } from './module';
+export {
+  type ForwardContext,
+  type Module,
+  type ModuleFactory,
+  Sequential,
+  type TrainingDraws,
+} from './module';
 export { MaxPool2d, type MaxPool2dOptions, pooledSize } from './pool';
-export { createRng, normalValues, type Rng, uniformValues } from './random';
 export { SeparableConv2d, type SeparableConv2dOptions } from './separable-conv';
 export {
   type InitScheme,

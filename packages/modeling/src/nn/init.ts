@@ -3,7 +3,7 @@
  * layer's weight (conv: [out, in/groups, kh, kw]; linear: [out, in]); values are i.i.d., so they are generated
  * directly in the tfjs layout.
  */
-import { normalValues, type Rng, uniformValues } from './random';
+import type { Rng } from '@ssd/random';
 
 /** What an initialiser needs to know: the element count and the fans of the layer the tensor belongs to. */
 export interface InitSpec {
@@ -36,16 +36,16 @@ export function constant(value: number): Initializer {
 /** nn.init.xavier_uniform_: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)). */
 export const xavierUniform: Initializer = ({ size, fanIn, fanOut }, rng) => {
   const a = Math.sqrt(6 / (fanIn + fanOut));
-  return uniformValues(rng, size, -a, a);
+  return rng.uniformValues(size, -a, a);
 };
 
 /** nn.init.kaiming_normal_(mode='fan_out') with the ReLU gain: N(0, sqrt(2 / fan_out)). */
 export const kaimingNormalFanOut: Initializer = ({ size, fanOut }, rng) =>
-  normalValues(rng, size, 0, Math.sqrt(2 / fanOut));
+  rng.normalValues(size, 0, Math.sqrt(2 / fanOut));
 
 /** nn.init.normal_(mean, std). */
 export function normal(mean: number, std: number): Initializer {
-  return ({ size }, rng) => normalValues(rng, size, mean, std);
+  return ({ size }, rng) => rng.normalValues(size, mean, std);
 }
 
 /**
@@ -54,5 +54,5 @@ export function normal(mean: number, std: number): Initializer {
  */
 export const torchDefaultUniform: Initializer = ({ size, fanIn }, rng) => {
   const bound = 1 / Math.sqrt(fanIn);
-  return uniformValues(rng, size, -bound, bound);
+  return rng.uniformValues(size, -bound, bound);
 };

@@ -13,6 +13,17 @@ import type { Scope } from './state';
 export interface ForwardContext {
   /** Training mode: BatchNorm uses (and records) batch statistics. */
   readonly training: boolean;
+  /**
+   * Where random layers (drop-connect) draw in training: seeded, so a step is the same on every backend and
+   * in any split of its batch. Without it they draw from tfjs's own generator, which differs per backend.
+   */
+  readonly draws?: TrainingDraws;
+}
+
+/** Seeded random numbers for a training pass's random layers. */
+export interface TrainingDraws {
+  /** One uniform number in [0, 1) per image of the pass, for the random layer numbered `site`. */
+  perImage(site: number): Float32Array;
 }
 
 /** A layer or block mapping one tensor to another (NHWC images by default). */

@@ -4,9 +4,9 @@
  * PyTorch shape and layout, so reference checkpoints load by name and our own checkpoints use the same keys.
  * Layers get a `Scope` (a key prefix plus initialisation defaults) and declare their tensors through it.
  */
+import { Rng } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeFans, type Initializer, torchDefaultUniform } from './init';
-import { createRng, type Rng } from './random';
 import { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';
 
 /** One named tensor of the model. */
@@ -83,7 +83,7 @@ export class StateStore {
   readonly rng: Rng;
 
   constructor(seed = 0) {
-    this.rng = createRng(seed);
+    this.rng = new Rng(seed);
   }
 
   /** Registers a tensor under `name`; the store takes ownership of `value`. */

@@ -1,7 +1,14 @@
+import {
+  createImage,
+  discShape,
+  fillRect,
+  fillShapes,
+  type PixelRect,
+  polylineShapes,
+  type RasterImage,
+  type Rgb,
+} from '@ssd/image';
 import { drawText, measureText, type TextStyle } from '../font/text';
-import { createImage, fillRect, type PixelRect, type RasterImage, type Rgb } from '../image';
-import { fillShapes } from '../raster';
-import { discShape, polylineShapes } from '../shapes';
 import { formatTicks, niceTicks } from './ticks';
 
 /** One line of a chart: (x, y) points drawn in order, optionally with a dot at each point. */

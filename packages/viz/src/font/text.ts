@@ -1,5 +1,4 @@
-import type { PixelRect, RasterImage, Rgb } from '../image';
-import { type Contour, fillShapes } from '../raster';
+import { type Contour, fillShapes, type PixelRect, type RasterImage, type Rgb } from '@ssd/image';
 import { DEJAVU_SANS_BOLD } from './dejavu-sans-bold-glyphs';
 import { DEJAVU_SANS } from './dejavu-sans-glyphs';
 import { type FontData, type ParsedFont, parseFont } from './font-data';

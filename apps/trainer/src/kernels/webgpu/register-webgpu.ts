@@ -1,7 +1,8 @@
-import { nn, replaceKernel } from '@ssd/modeling';
+import { nn } from '@ssd/modeling';
 import { SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { installKernels } from '../install-kernels';
 import { RELU6_GRAD } from '../relu6-gradient';
 import { registerTfjsGradients } from '../tfjs-gradients';
 import { batchNormApply, batchNormGrad } from './batch-norm-train';
@@ -37,9 +38,6 @@ const WEBGPU_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => Kernel
   [tf.Mean]: webGpuMeanOverLeadingAxes,
 };
 
-/** The wrappers made from WEBGPU_FASTER_KERNELS, so that registering again does not wrap a wrapper. */
-const wrappers = new WeakSet<KernelFunc>();
-
 /**
  * Makes training fast on the webgpu backend: registers tfjs's gradients, our split-K filter-gradient kernels
  * and column sums for reductions over leading axes (batch-norm), and selects webgpu's tiled matrix-product
@@ -53,19 +51,7 @@ export function registerWebGpuGradientKernels(): string[] {
     );
   }
   registerTfjsGradients();
-  for (const [kernelName, kernelFunc] of Object.entries(WEBGPU_GRADIENT_KERNELS)) {
-    const current = tf.getKernel(kernelName, WEBGPU);
-    if (current?.kernelFunc !== kernelFunc) replaceKernel(WEBGPU, kernelName, kernelFunc, current);
-  }
-  for (const [kernelName, wrap] of Object.entries(WEBGPU_FASTER_KERNELS)) {
-    const own = tf.getKernel(kernelName, WEBGPU);
-    if (own == null)
-      throw new Error(`registerWebGpuGradientKernels: webgpu has no ${kernelName} kernel to speed up`);
-    if (wrappers.has(own.kernelFunc)) continue;
-    const wrapper = wrap(own.kernelFunc);
-    wrappers.add(wrapper);
-    replaceKernel(WEBGPU, kernelName, wrapper, own);
-  }
   tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false);
-  return [...Object.keys(WEBGPU_GRADIENT_KERNELS), ...Object.keys(WEBGPU_FASTER_KERNELS)];
+  const table = { backend: WEBGPU, replace: WEBGPU_GRADIENT_KERNELS, wrap: WEBGPU_FASTER_KERNELS };
+  return installKernels(table, 'registerWebGpuGradientKernels');
 }

@@ -1,9 +1,14 @@
-import type { SSDDetector } from '@ssd/modeling';
+import { nn, type SSDDetector } from '@ssd/modeling';
+import { mixSeed } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MicroBatch } from './plan';
 
-/** A training batch's arrays (`[N, S, S, 3]` images, `[N, P, 4]` box targets, `[N, P]` labels). */
+/**
+ * A training batch's arrays (`[N, S, S, 3]` images, `[N, P, 4]` box targets, `[N, P]` labels) and its 0-based
+ * iteration, which seeds its random layers' draws.
+ */
 export interface BatchArrays {
+  iteration: number;
   imageSize: number;
   numPriors: number;
   images: Float32Array;
@@ -68,7 +73,7 @@ export class GradientAccumulator {
       const before = tf.memory().numBytes;
       let parts: tf.Tensor1D | undefined;
       const { grads } = tf.variableGrads(() => {
-        const { regLoss, clsLoss } = this.model.loss(images, { boxes, labels });
+        const { regLoss, clsLoss } = this.model.loss(images, { boxes, labels }, this.draws(batch, mb));
         kept = tf.memory().numBytes - before;
         const total = tf.add(regLoss, clsLoss);
         parts = tf.keep(tf.mul(tf.stack([total, regLoss, clsLoss]), mb.weight) as tf.Tensor1D);
@@ -119,6 +124,14 @@ export class GradientAccumulator {
     this.losses = undefined;
     this.meanBuffers = undefined;
     this.buffers.length = 0;
+  }
+
+  /**
+   * The micro-batch's share of its batch's draws, seeded by (SEED, iteration): any split of the batch, on any
+   * backend, and a resumed run draw what the whole batch would.
+   */
+  private draws(batch: BatchArrays, mb: MicroBatch): nn.TrainingDraws {
+    return nn.batchDraws(mixSeed(this.model.cfg.SEED, batch.iteration), mb.start, mb.count);
   }
 
   /** Element-wise sums, freeing the addends; the first call takes `next` as it is. */

@@ -1,7 +1,8 @@
 import type { BatchArrays } from './accumulate';
 
-/** A batch's shape: images, their size and the priors per image. */
+/** A batch's shape (images, their size and the priors per image) and its iteration. */
 export interface BatchShape {
+  iteration: number;
   batchSize: number;
   imageSize: number;
   numPriors: number;
@@ -20,6 +21,7 @@ export function inputBytes(shape: BatchShape): number {
 export function inputViews(buffer: SharedArrayBuffer, shape: BatchShape): BatchArrays {
   const [ni, nl, nc] = lengths(shape);
   return {
+    iteration: shape.iteration,
     imageSize: shape.imageSize,
     numPriors: shape.numPriors,
     images: new Float32Array(buffer, 0, ni),

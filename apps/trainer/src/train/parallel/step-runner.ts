@@ -160,7 +160,7 @@ export class StepRunner {
       let workers: Promise<number[][]> = Promise.resolve([]);
       if (this.pool) {
         this.inputs = shareInputs(batch, this.inputs);
-        const shape = { batchSize: n, imageSize: batch.imageSize, numPriors: p };
+        const shape = { iteration: batch.iteration, batchSize: n, imageSize: batch.imageSize, numPriors: p };
         workers = this.pool.run(
           work.slice(1).map((micro) => ({ inputs: this.inputs!, shape, micro, synced })),
         );

@@ -91,7 +91,7 @@ export class EfficientNet implements Backbone {
     let x = this.swish.forward(convBatchNorm(this.convStem, this.bn0, images, ctx));
     const features: tf.Tensor4D[] = [];
     this.blocks.forEach((block, i) => {
-      x = block.forward(x, ctx, (this.params.dropConnectRate * i) / this.blocks.length);
+      x = block.forward(x, ctx, (this.params.dropConnectRate * i) / this.blocks.length, i);
       if (this.featureBlocks.has(i)) features.push(x);
     });
     for (const layer of this.extras.layers) {

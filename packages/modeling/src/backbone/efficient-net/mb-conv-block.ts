@@ -47,7 +47,7 @@ export interface SqueezeExcitation {
   readonly expand: Conv2d;
 }
 
-/** One MBConv block; `forward` takes the block's drop-connect rate as a third argument. */
+/** One MBConv block; `forward` takes the block's drop-connect rate and random site (its index) as extra arguments. */
 export class MBConvBlock implements Module {
   readonly expansion: Expansion | null;
   readonly depthwiseConv: Conv2d;
@@ -115,7 +115,7 @@ export class MBConvBlock implements Module {
     this.residual = args.idSkip && args.stride === 1 && inp === args.outputFilters;
   }
 
-  forward(inputs: tf.Tensor4D, ctx: ForwardContext, dropConnectRate = 0): tf.Tensor4D {
+  forward(inputs: tf.Tensor4D, ctx: ForwardContext, dropConnectRate = 0, site = 0): tf.Tensor4D {
     let x = inputs;
     if (this.expansion) x = this.swish.forward(convBatchNorm(this.expansion.conv, this.expansion.bn, x, ctx));
     x = this.swish.forward(convBatchNorm(this.depthwiseConv, this.bn1, x, ctx));
@@ -126,6 +126,6 @@ export class MBConvBlock implements Module {
     }
     x = convBatchNorm(this.projectConv, this.bn2, x, ctx);
     if (!this.residual) return x;
-    return tf.add(dropConnect(x, dropConnectRate, ctx.training), inputs);
+    return tf.add(dropConnect(x, dropConnectRate, ctx, site), inputs);
   }
 }

@@ -1,3 +1,5 @@
+const TWO_POW_32 = 4294967296;
+
 /** A 32-bit integer → a well-mixed 32-bit integer (splitmix32), to spread nearby seeds apart. */
 function splitmix32(x: number): number {
   x = (x + 0x9e3779b9) | 0;
@@ -7,11 +9,15 @@ function splitmix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-const TWO_POW_32 = 4294967296;
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
 
 /**
- * Seedable pseudo-random numbers (xoshiro128**). Every random transform draws from the `Rng` it is
- * handed, so one seed makes a whole pipeline repeatable; seeds that differ by one give unrelated streams.
+ * Seedable pseudo-random numbers: xoshiro128** with its state seeded through splitmix32. The same seed gives
+ * the same sequence on every platform (integer arithmetic only), and seeds that differ by one give unrelated
+ * streams. Everything random in ssd-ts (weight initialisation, augmentation, the shapes data set, sampling)
+ * draws from one of these.
  */
 export class Rng {
   private s0: number;
@@ -61,8 +67,30 @@ export class Rng {
     }
     return lo + Math.floor((hi - lo) * this.next());
   }
+
+  /** `n` values uniform in [low, high), drawn in order. */
+  uniformValues(n: number, low: number, high: number): Float32Array {
+    const out = new Float32Array(checkCount(n));
+    const span = high - low;
+    for (let i = 0; i < n; i++) out[i] = low + span * this.next();
+    return out;
+  }
+
+  /** `n` values from a normal distribution N(mean, std²) (Box-Muller: two values per pair of draws). */
+  normalValues(n: number, mean: number, std: number): Float32Array {
+    const out = new Float32Array(checkCount(n));
+    for (let i = 0; i < n; i += 2) {
+      // 1 - next() lies in (0, 1], so the log is finite.
+      const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+      const theta = 2 * Math.PI * this.next();
+      out[i] = mean + std * r * Math.cos(theta);
+      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(theta);
+    }
+    return out;
+  }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+function checkCount(n: number): number {
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new Error(`Rng: a count must be an integer ≥ 0, got ${n}`);
+  return n;
 }

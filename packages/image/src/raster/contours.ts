@@ -1,14 +1,20 @@
-import type { Contour } from './raster';
+import type { Contour } from './fill';
 
-/** A closed regular polygon approximating a disc of radius `r` centred at (cx, cy). */
-export function discShape(cx: number, cy: number, r: number): Contour[] {
-  const sides = Math.max(8, Math.min(48, Math.ceil(r * 4)));
+/** A closed polygon approximating an axis-aligned ellipse with radii `rx`, `ry` centred at (cx, cy). */
+export function ellipseShape(cx: number, cy: number, rx: number, ry: number): Contour[] {
+  // More sides for larger ellipses; 48 keep a radius-100 outline within 0.25 px of the true curve.
+  const sides = Math.max(8, Math.min(48, Math.ceil(Math.max(rx, ry) * 4)));
   const c: Contour = [];
   for (let k = 0; k < sides; k++) {
     const a = (2 * Math.PI * k) / sides;
-    c.push(cx + r * Math.cos(a), cy + r * Math.sin(a));
+    c.push(cx + rx * Math.cos(a), cy + ry * Math.sin(a));
   }
   return [c];
+}
+
+/** A closed regular polygon approximating a disc of radius `r` centred at (cx, cy). */
+export function discShape(cx: number, cy: number, r: number): Contour[] {
+  return ellipseShape(cx, cy, r, r);
 }
 
 /**

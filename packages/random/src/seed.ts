@@ -1,5 +1,5 @@
 /**
- * Folds integers (a seed, an iteration, an index...) into one 32-bit seed for `Rng`, so that every
+ * Folds integers (a seed, an iteration, an index...) into one 32-bit seed for an `Rng`, so that every
  * combination gets its own stream whatever order, thread or process computes it.
  */
 export function mixSeed(...parts: number[]): number {

@@ -110,19 +110,46 @@ export function fillPolygons(mask: CoverageMask, contours: readonly Contour[]): 
   }
 }
 
-/** Blends `color` into `image` with each pixel's mask coverage as opacity. */
-export function paintMask(image: RasterImage, mask: CoverageMask, color: Rgb): void {
+/** The colour of each row of a shape (for shading), given the row's y. */
+export type RowColor = (y: number) => Rgb;
+
+/**
+ * Blends `color` (one colour, or one per row) into `image` with each pixel's mask coverage times `opacity` as
+ * its opacity.
+ */
+export function paintMask(image: RasterImage, mask: CoverageMask, color: Rgb | RowColor, opacity = 1): void {
   const { region, width } = mask;
   const ch = image.channels;
   for (let y = 0; y < mask.height; y++) {
+    const c = typeof color === 'function' ? color(region.y0 + y) : color;
     for (let x = 0; x < width; x++) {
-      const a = mask.data[y * width + x];
+      const a = mask.data[y * width + x] * opacity;
       if (a <= 0) continue;
       const i = ((region.y0 + y) * image.width + region.x0 + x) * ch;
-      for (let c = 0; c < 3; c++) image.data[i + c] = Math.round(image.data[i + c] * (1 - a) + color[c] * a);
+      for (let k = 0; k < 3; k++) image.data[i + k] = Math.round(image.data[i + k] * (1 - a) + c[k] * a);
       if (ch === 4) image.data[i + 3] = Math.round(image.data[i + 3] * (1 - a) + 255 * a);
     }
   }
+}
+
+/** The smallest rectangle holding every pixel of `mask` with coverage at least `min`, or undefined if none. */
+export function coveredRect(mask: CoverageMask, min: number): PixelRect | undefined {
+  const { region, width, height, data } = mask;
+  let rect: PixelRect | undefined;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (data[y * width + x] < min) continue;
+      const px = region.x0 + x;
+      const py = region.y0 + y;
+      if (!rect) rect = { x0: px, y0: py, x1: px + 1, y1: py + 1 };
+      else {
+        rect.x0 = Math.min(rect.x0, px);
+        rect.x1 = Math.max(rect.x1, px + 1);
+        rect.y1 = py + 1;
+      }
+    }
+  }
+  return rect;
 }
 
 /** The smallest integer rectangle holding every contour point. */
@@ -142,21 +169,29 @@ export function contoursBounds(contours: readonly Contour[]): PixelRect {
   return { x0: Math.floor(x0), y0: Math.floor(y0), x1: Math.ceil(x1), y1: Math.ceil(y1) };
 }
 
+/** The coverage of `shapes` (each a list of contours, filled nonzero) over their bounds within `clip`. */
+export function shapesMask(shapes: readonly Contour[][], clip: PixelRect): CoverageMask | undefined {
+  const all = shapes.flat();
+  if (all.length === 0) return undefined;
+  const region = intersectRect(contoursBounds(all), clip);
+  if (region.x1 <= region.x0 || region.y1 <= region.y0) return undefined;
+  const mask = new CoverageMask(region);
+  for (const shape of shapes) fillPolygons(mask, shape);
+  return mask;
+}
+
 /**
- * Paints each shape (a list of contours, filled nonzero) of one colour into `image`, clipped to `clip`;
- * shapes are merged before blending, so overlaps keep a uniform colour.
+ * Paints each shape (a list of contours, filled nonzero) of one colour into `image`, clipped to `clip` (default:
+ * the whole image), `opacity` times its coverage; shapes are merged before blending, so overlaps keep a
+ * uniform colour.
  */
 export function fillShapes(
   image: RasterImage,
   shapes: readonly Contour[][],
   color: Rgb,
-  clip: PixelRect,
+  clip: PixelRect = imageRect(image),
+  opacity = 1,
 ): void {
-  const all = shapes.flat();
-  if (all.length === 0) return;
-  const region = intersectRect(intersectRect(contoursBounds(all), clip), imageRect(image));
-  if (region.x1 <= region.x0 || region.y1 <= region.y0) return;
-  const mask = new CoverageMask(region);
-  for (const shape of shapes) fillPolygons(mask, shape);
-  paintMask(image, mask, color);
+  const mask = shapesMask(shapes, intersectRect(clip, imageRect(image)));
+  if (mask) paintMask(image, mask, color, opacity);
 }
