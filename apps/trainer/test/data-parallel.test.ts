@@ -127,17 +127,16 @@ describe('training on 2 workers', () => {
     );
   });
 
-  // The default takes one worker per core (8 images each for this BatchNorm model): on a single core there is
-  // nothing to fall back from.
+  // The default takes one worker per core: on a single core there is nothing to fall back from.
   (availableParallelism() > 1 ? it : it.skip)(
     'by default falls back to the main thread, saying why, when workers cannot build the model',
     async () => {
-      const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '16', 'SOLVER.MAX_ITER', '1']);
+      const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.MAX_ITER', '1']);
       const lines: string[] = [];
       const r = await train(cfg, { log: (l) => lines.push(l), progress: false, skipTest: true, evalStep: 0 });
       expect(r.finished).toBe(true);
       expect(lines.find((l) => l.startsWith('Training on the main thread alone'))).toMatch(/toy_backbone/);
-      expect(lines).toContain('SOLVER.BATCH_SIZE: batch 16 runs as one pass on cpu');
+      expect(lines).toContain('SOLVER.BATCH_SIZE: batch 4 runs as one pass on cpu');
     },
   );
 });
