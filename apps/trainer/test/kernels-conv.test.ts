@@ -54,6 +54,24 @@ const CONV_CASES: ConvCase[] = [
   },
   { name: '1x1 s2 valid', x: [2, 7, 6, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid' },
   { name: '3x3 s2 pad 1', x: [1, 10, 10, 4], filter: [3, 3, 4, 4], strides: 2, pad: 1 },
+  // The filter gradient multiplies patch matrices chunk by chunk of output rows (about 2^18 dy floats each):
+  // 4 chunks here, the last one partial and one spanning two images.
+  { name: '3x3 s1 pad 1, chunked over rows', x: [3, 23, 21, 4], filter: [3, 3, 4, 600], strides: 1, pad: 1 },
+  {
+    name: '3x3 s2 pad 1 (VGG extras), chunked',
+    x: [2, 19, 19, 6],
+    filter: [3, 3, 6, 2000],
+    strides: 2,
+    pad: 1,
+  },
+  // VGG's fc6 (dilation 6) runs as a valid 3×3 conv on space-to-batch blocks.
+  {
+    name: '3x3 valid on space-to-batch blocks',
+    x: [72, 6, 6, 8],
+    filter: [3, 3, 8, 16],
+    strides: 1,
+    pad: 'valid',
+  },
   {
     name: '2x3 strides [2,1] explicit',
     x: [2, 8, 7, 3],

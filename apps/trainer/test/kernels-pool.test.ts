@@ -41,6 +41,22 @@ describe('MaxPoolGrad on wasm matches the pure-JS backend', () => {
     expectCloseArrays(out.wasm, out.cpu);
   });
 
+  test.each([
+    { name: '2x2 s2 valid', size: 2, strides: 2, pad: 'valid' as const },
+    { name: '3x3 s1 pad 1 (VGG pool5)', size: 3, strides: 1, pad: 1 },
+  ])(
+    'maxPool gradient after ReLU (tied zeros go to the first), 24 channels, $name',
+    async ({ size, strides, pad }) => {
+      const out = await onBothBackends(() =>
+        weightedGrads(
+          (a) => tf.maxPool(tf.relu(a as tf.Tensor4D), size, strides, pad),
+          [seededTensor([2, 10, 12, 24], 13)],
+        ),
+      );
+      expectCloseArrays(out.wasm, out.cpu);
+    },
+  );
+
   test.each(POOL_CASES)('avgPool gradient (wasm kernel kept), $name', async ({ x, size, strides, pad }) => {
     const out = await onBothBackends(() =>
       weightedGrads((a) => tf.avgPool(a as tf.Tensor4D, size, strides, pad), [seededTensor(x, 12)]),

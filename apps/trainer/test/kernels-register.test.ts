@@ -27,7 +27,7 @@ test('registers the missing kernels and replaces MaxPoolGrad and Conv2DBackpropI
   const wasmOwn = replaced.map((name) => tf.getKernel(name, 'wasm')!.kernelFunc);
   for (const name of MISSING_ON_WASM) expect(tf.getKernel(name, 'wasm')).toBeUndefined();
 
-  const sped = ['Sum', 'Mean', 'Identity', 'Cast'];
+  const sped = ['Sum', 'Mean', 'Identity', 'Cast', 'Slice'];
   const spedOwn = sped.map((name) => tf.getKernel(name, 'wasm')!);
   const names = registerWasmGradientKernels();
   expect([...names].sort()).toEqual([...MISSING_ON_WASM, ...replaced, ...sped].sort());

@@ -1,7 +1,9 @@
 import { opsKernel } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelFunc } from '@tensorflow/tfjs-core';
-import { isPointwise, padInput, requireChannelsLast } from './conv-padding';
+import { isPointwise, requireChannelsLast } from './conv-padding';
+import { floats, tensorFilledBy } from './heap';
+import { channelsFirst, patchMatrixRows } from './patch-matrix';
 
 /**
  * Above this many elements, wasm transposes a [pixels, channels] matrix about 3× faster when the pixels are
@@ -32,11 +34,49 @@ function pointwiseFilterGradient(x: tf.Tensor, dy: tf.Tensor, filterShape: numbe
 }
 
 /**
- * Conv2DBackpropFilter as one forward convolution: dW[ky,kx,ci,co] = Σ_{n,oy,ox} x[n, oy·s + ky, ox·s + kx, ci]
- * · dy[n,oy,ox,co] is a conv of the padded input, with input channels as the batch and the batch as the
- * channels, by dy used as an [outH, outW, batch, outC] filter whose taps are spaced by the stride (a
- * dilation). wasm runs that on XNNPACK, without materialising kh·kw shifted copies of the input.
- * Pointwise convs, most of MobileNet's, take a plain matrix product instead.
+ * Output pixels per matrix product are chosen so that dy's part of it (pixels × outC floats) stays about
+ * 1 MiB: XNNPACK's GEMM streams that operand once per few rows of the patch matrix, from cache only if it
+ * fits; one product over all pixels ran from memory at a third of the speed of a forward conv.
+ */
+const CHUNK_FLOATS = 1 << 18;
+
+/**
+ * dW = Σ over chunks of output rows of P·dy, where P [kh·kw·inC, pixels] is the chunk's patch matrix and dy
+ * its [pixels, outC] rows: one XNNPACK matrix product per chunk, its result already in [kh, kw, inC, outC]
+ * order.
+ */
+function patchFilterGradient(x: tf.Tensor, dy: tf.Tensor, info: backend_util.Conv2DInfo): tf.Tensor {
+  const { inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const inPixels = x.size / inChannels;
+  const xT = tensorFilledBy([inChannels, inPixels], (out) =>
+    channelsFirst(floats(x), inPixels, inChannels, out),
+  );
+  const taps = filterHeight * filterWidth * inChannels;
+  const allRows = info.batchSize * outHeight;
+  const rowFloats = outWidth * outChannels;
+  const rowsPerChunk = Math.min(allRows, Math.max(1, Math.floor(CHUNK_FLOATS / rowFloats)));
+  const dyRows = tf.reshape(dy, [allRows * outWidth, outChannels]);
+  let sum: tf.Tensor | null = null;
+  for (let first = 0; first < allRows; first += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, allRows - first);
+    const pixels = rows * outWidth;
+    const partial: tf.Tensor | null = sum;
+    sum = tf.tidy(() => {
+      const patches = tensorFilledBy([taps, pixels], (out) =>
+        patchMatrixRows(floats(xT), info, first, rows, out),
+      );
+      const product = tf.matMul(patches, tf.slice(dyRows, [first * outWidth, 0], [pixels, outChannels]));
+      return partial == null ? product : tf.add(partial, product);
+    });
+    partial?.dispose();
+  }
+  return tf.reshape(sum!, [filterHeight, filterWidth, inChannels, outChannels]);
+}
+
+/**
+ * Conv2DBackpropFilter, dW[ky,kx,ci,co] = Σ_{n,oy,ox} x[n, oy·s + ky - pad, ox·s + kx - pad, ci] · dy[n,oy,ox,co],
+ * as matrix products on XNNPACK over chunks of the patch matrix (im2col). Pointwise convs, most of
+ * MobileNet's, need no patches: one plain matrix product.
  */
 export const conv2dBackpropFilter: KernelFunc = opsKernel(({ x, dy }, attrs) => {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
@@ -53,13 +93,5 @@ export const conv2dBackpropFilter: KernelFunc = opsKernel(({ x, dy }, attrs) => 
   );
   requireChannelsLast(tf.Conv2DBackpropFilter, info);
   if (isPointwise(info)) return pointwiseFilterGradient(x!, dy!, filterShape);
-  const channelsAsBatch = tf.transpose(padInput(x as tf.Tensor4D, info), [3, 1, 2, 0]);
-  const dyAsFilter = tf.transpose(dy!, [1, 2, 0, 3]) as tf.Tensor4D;
-  const perInputChannel = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', [
-    info.strideHeight,
-    info.strideWidth,
-  ]);
-  // Padding beyond the last window (e.g. 'same' with stride 2) yields extra offsets past the filter size.
-  const taps = tf.slice(perInputChannel, [0, 0, 0, 0], [-1, info.filterHeight, info.filterWidth, -1]);
-  return tf.transpose(taps, [1, 2, 0, 3]);
+  return patchFilterGradient(x!, dy!, info);
 });

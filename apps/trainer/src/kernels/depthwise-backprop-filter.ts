@@ -3,23 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   backend_util,
   type DepthwiseConv2dNativeBackpropFilterAttrs,
-  type KernelBackend,
   type KernelFunc,
-  type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { padInput } from './conv-padding';
 import { depthwiseFilterGradient3x3 } from './depthwise-filter-3x3';
-
-/** A backend that can lend a tensor's data without copying it (wasm lends a view of its heap). */
-type LendingBackend = KernelBackend & { typedArrayFromHeap?: (t: TensorInfo) => Float32Array };
-
-/** t's values: a view of the backend's memory where it lends one, valid until the next allocation. */
-function floats(t: tf.Tensor): Float32Array {
-  const backend = tf.engine().backend as LendingBackend;
-  return backend.typedArrayFromHeap
-    ? backend.typedArrayFromHeap(t)
-    : (backend.readSync(t.dataId) as Float32Array);
-}
+import { floats } from './heap';
 
 /** The 3×3, multiplier-1 case (every depthwise layer of MobileNetV2 and SSDLite) by a plain loop. */
 function gradient3x3(x: tf.Tensor4D, dy: tf.Tensor, info: backend_util.Conv2DInfo): tf.Tensor {

@@ -1,32 +1,18 @@
-import {
-  backend_util,
-  type KernelBackend,
-  type KernelFunc,
-  type MaxPoolGradAttrs,
-} from '@tensorflow/tfjs-core';
+import { opsKernel } from '@ssd/modeling';
+import { backend_util, type KernelFunc, type MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
+import { floats, tensorFilledBy } from './heap';
 
 /**
- * MaxPoolGrad in plain JS: each output's gradient goes to the first maximum of its window (row-major, as
- * TensorFlow and the pure-JS backend pick it). Replaces the wasm kernel, which routes gradients to wrong
- * cells when windows overlap or channels > 1 (tfjs-backend-wasm 4.22.0). Channels are the inner loop, so
- * the input is walked contiguously.
+ * Adds each output's gradient g to dx at the first maximum of its window in x (row-major, as TensorFlow and
+ * the pure-JS backend pick it). Channels are the inner loop, so x is walked contiguously.
  */
-export const maxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
-  const kernelBackend = backend as KernelBackend;
-  const { dy, input } = inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-  const info = backend_util.computePool2DInfo(
-    input!.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+function routeToMaxima(
+  info: backend_util.Conv2DInfo,
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+): void {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, padInfo } = info;
-  const x = kernelBackend.readSync(input!.dataId) as Float32Array;
-  const g = kernelBackend.readSync(dy!.dataId) as Float32Array;
-  const dx = new Float32Array(x.length);
   const best = new Float32Array(c);
   const bestAt = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {
@@ -45,8 +31,8 @@ export const maxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
           for (let xx = xStart; xx < xEnd; xx++) {
             const at = image + (y * inWidth + xx) * c;
             for (let ch = 0; ch < c; ch++) {
-              if (x[at + ch] > best[ch] || bestAt[ch] === -1) {
-                best[ch] = x[at + ch];
+              if (x[at + ch]! > best[ch]! || bestAt[ch] === -1) {
+                best[ch] = x[at + ch]!;
                 bestAt[ch] = at + ch;
               }
             }
@@ -54,10 +40,26 @@ export const maxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
         }
         const grad = ((b * outHeight + oy) * outWidth + ox) * c;
         for (let ch = 0; ch < c; ch++) {
-          if (bestAt[ch] >= 0) dx[bestAt[ch]] += g[grad + ch];
+          if (bestAt[ch]! >= 0) dx[bestAt[ch]!]! += g[grad + ch]!;
         }
       }
     }
   }
-  return { dataId: kernelBackend.write(dx, input!.shape, 'float32'), shape: input!.shape, dtype: 'float32' };
-};
+}
+
+/**
+ * MaxPoolGrad in plain JS over views of wasm's heap (no copies in or out). Replaces the wasm kernel, which
+ * routes gradients to wrong cells when windows overlap or channels > 1 (tfjs-backend-wasm 4.22.0).
+ */
+export const maxPoolGrad: KernelFunc = opsKernel(({ dy, input }, attrs) => {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+  const info = backend_util.computePool2DInfo(
+    input!.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  return tensorFilledBy(input!.shape, (dx) => routeToMaxima(info, floats(input!), floats(dy!), dx));
+});

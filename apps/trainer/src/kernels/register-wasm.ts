@@ -5,6 +5,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
 import { depthwiseBackpropInput } from './depthwise-backprop-input';
+import { heapSlice } from './heap-slice';
 import { installKernels } from './install-kernels';
 import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
@@ -35,6 +36,7 @@ const WASM_FASTER_KERNELS: Readonly<Record<string, (own: KernelFunc) => KernelFu
   [tf.Mean]: meanOverLeadingAxes,
   [tf.Identity]: sharedIdentity,
   [tf.Cast]: sharedSameTypeCast,
+  [tf.Slice]: heapSlice,
 };
 
 /**
