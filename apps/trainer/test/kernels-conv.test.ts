@@ -1,3 +1,4 @@
+import { nn } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   expectCloseArrays,
@@ -454,5 +455,21 @@ test('NCHW conv backprops are refused by name rather than computed in the wrong 
           inputShape: [1, 2, 4, 4],
         } as unknown as tf.NamedAttrMap),
     ).toThrow('not supported: Conv2DBackpropInput with dataFormat NCHW');
+  });
+});
+
+describe("VGG's fc6 (3×3, dilation 6, pad 6) trains on wasm as on the pure-JS backend", () => {
+  test.each([
+    { name: 'larger than the dilated extent', x: [2, 15, 13, 5] },
+    { name: 'smaller than it (taps fall in the padding)', x: [1, 4, 5, 3] },
+  ])('$name', async ({ x }) => {
+    const out = await onBothBackends(() => {
+      const inputs = [seededTensor(x, 31), seededTensor([3, 3, x[3]!, 7], 32)];
+      return weightedGrads(
+        (a, w) => nn.dilatedConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 6, [6, 6, 6, 6]),
+        inputs,
+      );
+    });
+    expectCloseArrays(out.wasm, out.cpu);
   });
 });

@@ -2,9 +2,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FusableActivation } from './activation';
 import type { BatchNorm2d } from './batch-norm';
+import { dilatedConv2d } from './dilated-conv';
 import type { Initializer } from './init';
 import type { Module } from './module';
 import type { Scope } from './state';
+
+/** Each activation a fused convolution may carry, applied as its own op (where no fused op fits). */
+const ACTIVATIONS: Readonly<Record<FusableActivation | 'linear', (x: tf.Tensor4D) => tf.Tensor4D>> = {
+  linear: (x) => x,
+  relu: (x) => tf.relu(x),
+  relu6: (x) => tf.relu6(x),
+};
 
 /**
  * Zero padding: a number (PyTorch `padding=p` on every side), `'same'` (TensorFlow SAME, as EfficientNet's
@@ -142,8 +150,9 @@ export class Conv2d implements Module {
   }
 
   /**
-   * Atrous convolution as space-to-batch → plain convolution → batch-to-space (TensorFlow's atrous_conv2d),
-   * because tfjs has no gradient for dilated convolutions.
+   * Atrous convolution: one dilated convolution with its own gradient (dilatedConv2d), then bias and
+   * activation; depthwise ones as space-to-batch → plain convolution → batch-to-space (TensorFlow's
+   * atrous_conv2d), because tfjs has no gradient for dilated convolutions.
    */
   private dilated(
     x: tf.Tensor4D,
@@ -154,6 +163,11 @@ export class Conv2d implements Module {
     right: number,
   ): tf.Tensor4D {
     const d = this.dilation;
+    if (!this.depthwise) {
+      const y = dilatedConv2d(x, op.filter, d, [top, bottom, left, right]);
+      const biased: tf.Tensor4D = op.bias ? tf.add(y, op.bias) : y;
+      return ACTIVATIONS[op.activation](biased);
+    }
     const extraH = (d - ((x.shape[1] + top + bottom) % d)) % d;
     const extraW = (d - ((x.shape[2] + left + right) % d)) % d;
     const blocks = tf.spaceToBatchND(

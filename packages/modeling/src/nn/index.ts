@@ -5,6 +5,7 @@ export { BATCH_NORM_APPLY, BATCH_NORM_GRAD } from './batch-norm-kernels';
 export { type BatchNormSync, withBatchNormSync } from './batch-norm-sync';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
 export { type ConvBNOptions, convBNActivation } from './conv-bn';
+export { dilatedConv2d, type Pads } from './dilated-conv';
 export { batchDraws } from './draws';
 export { Identity } from './identity';
 export {
