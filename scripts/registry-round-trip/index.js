@@ -219,6 +219,12 @@ async function main() {
     });
 
     const patched = await step(`a patch release of ${PATCHED} through changesets and .ci/release`, () => {
+      // The tree's pending change files are the next release's, not this one's (and a minor bump under 0.x
+      // would take every peer dependent to a new major): this step releases one patch alone.
+      const changes = path.join(repo, '.changeset');
+      for (const file of readdirSync(changes)) {
+        if (file.endsWith('.md') && file !== 'README.md') rmSync(path.join(changes, file));
+      }
       writeFileSync(
         path.join(repo, '.changeset', 'round-trip-patch.md'),
         `---\n"${PATCHED}": patch\n---\n\nA patch release, published before the plug-in.\n`,
