@@ -65,7 +65,7 @@ const CONV_CASES: ConvCase[] = [
     strides: 2,
     pad: 1,
   },
-  // VGG's fc6 (dilation 6) runs as a valid 3×3 conv on space-to-batch blocks.
+  // Many small images, as the space-to-batch blocks of a dilated convolution give.
   {
     name: '3x3 valid on space-to-batch blocks',
     x: [72, 6, 6, 8],

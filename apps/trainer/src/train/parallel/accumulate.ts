@@ -1,6 +1,7 @@
 import { nn, type SSDDetector } from '@ssd/modeling';
 import { mixSeed } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
+import type { SharedAllGather } from './all-gather';
 import type { MicroBatch } from './plan';
 
 /**
@@ -89,6 +90,15 @@ export class GradientAccumulator {
       this.meanBuffers = this.sum(this.meanBuffers, weighted);
     }
     return kept;
+  }
+
+  /**
+   * Adds this thread's passes of a step, training-mode BatchNorm combining its statistics with the other
+   * threads' through `sync` (null: each pass normalises alone).
+   */
+  addPasses(batch: BatchArrays, passes: MicroBatch[], sync: SharedAllGather | null): void {
+    sync?.beginStep();
+    for (const mb of passes) nn.withBatchNormSync(sync, () => this.add(batch, mb));
   }
 
   /**

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Device, SSDConfig } from '@ssd/config';
 import type { TrainBatch } from '@ssd/data';
-import { nn, type SSDDetector } from '@ssd/modeling';
+import type { SSDDetector } from '@ssd/modeling';
 import type { SGD } from '@ssd/solver';
 import * as tf from '@tensorflow/tfjs-core';
 import { GradientAccumulator, measureKeptBytes, modelBuffers, type ShareGradients } from './accumulate';
-import { type AllGatherGroup, allGatherGroup, SharedAllGather } from './all-gather';
+import { type AllGatherGroup, allGatherGroup, SharedAllGather, threadName } from './all-gather';
 import { describeHeapUse, HEAP_LIMITS, microBatchThatFits } from './memory';
 import {
   describePlan,
@@ -168,12 +168,10 @@ export class StepRunner {
         workers.catch(() => undefined);
       }
       try {
-        const sync = synced ? this.sync! : null;
-        sync?.beginStep();
-        for (const mb of work[0]!) nn.withBatchNormSync(sync, () => acc.add(batch, mb));
+        acc.addPasses(batch, work[0]!, synced ? this.sync! : null);
       } catch (e) {
         // Workers waiting for this thread's BatchNorm statistics fail at once instead of at their timeout.
-        this.sync?.abort(`the main thread failed: ${(e as Error).message}`);
+        this.sync?.abort(`${threadName(0)} failed: ${(e as Error).message}`);
         throw e;
       }
       own = acc.finish();

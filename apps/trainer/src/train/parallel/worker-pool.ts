@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { threadName } from './all-gather';
 import type { TrainWorkerInit, WorkerReply, WorkerTask } from './protocol';
 
 /** The compiled worker script: from `src/` (ts-jest) and `dist/` alike, the package's built file. */
@@ -75,7 +76,7 @@ export class TrainWorkers {
   private listen(slot: Slot, index: number): Promise<void> {
     return new Promise((ready, failed) => {
       const fail = (message: string) => {
-        const err = new Error(`training worker ${index + 1}: ${message}`);
+        const err = new Error(`${threadName(index + 1)}: ${message}`);
         failed(err);
         this.fail(err);
       };

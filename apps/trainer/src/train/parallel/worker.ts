@@ -2,7 +2,7 @@
 // thread's state, computes the gradients of its micro-batches and writes them to its shared output.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '@ssd/engine';
-import { buildDetectionModel, nn, type SSDDetector } from '@ssd/modeling';
+import { buildDetectionModel, type SSDDetector } from '@ssd/modeling';
 import { registerTrainingKernels } from '../register-kernels';
 import { GradientAccumulator, modelBuffers } from './accumulate';
 import { SharedAllGather, threadName } from './all-gather';
@@ -37,8 +37,7 @@ async function step(model: SSDDetector, task: WorkerTask): Promise<number[]> {
   try {
     if (task.synced && !sync)
       throw new Error('a synchronised step for a worker started without BatchNorm sync');
-    if (task.synced) sync!.beginStep();
-    for (const mb of task.micro) nn.withBatchNormSync(task.synced ? sync! : null, () => acc.add(batch, mb));
+    acc.addPasses(batch, task.micro, task.synced ? sync! : null);
     const { grads, losses } = acc.finish();
     try {
       const byKey = new Map([...model.trainableVariables()].map(([key, v]) => [key, grads[v.name]!]));
