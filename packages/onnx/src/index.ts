@@ -1,4 +1,15 @@
 /** SSD detectors as ONNX: `exportOnnx` writes our modules as an ONNX graph; `OnnxDetector` runs one with ONNX Runtime. */
+
+export {
+  type ConvActivation,
+  type ConvGeometry,
+  type ForwardOptions,
+  loadSyncRuntime,
+  OrtConvRunner,
+  SYNC_RUNTIME_VERSION,
+  unsupportedGeometry,
+  unsupportedInputGradient,
+} from './conv';
 export {
   BACKBONE_EMITTERS,
   type EmitContext,

@@ -19,20 +19,12 @@ import {
   LAYER_EMITTERS,
   type WeightLayout,
 } from '../emit/registry';
-import { BATCH, GraphBuilder, type Value } from '../graph/graph-builder';
-import {
-  type Dimension,
-  encodeModel,
-  type ModelProto,
-  TENSOR_FLOAT,
-  type ValueInfoProto,
-} from '../proto/onnx-schema';
+import { BATCH, GraphBuilder, IR_VERSION, ONNX_OPSET, type Value, valueInfo } from '../graph/graph-builder';
+import { encodeModel, type ModelProto } from '../proto/onnx-schema';
 import { weightData } from './weights';
 
-/** The ONNX operator set the exported graph uses. */
-export const ONNX_OPSET = 17;
-/** The IR version that goes with opset 17. */
-const IR_VERSION = 8;
+export { ONNX_OPSET };
+
 /** Graph input and output names. */
 export const ONNX_INPUT = 'images';
 export const ONNX_SCORES = 'scores';
@@ -42,11 +34,6 @@ export const ONNX_BOXES = 'boxes';
 export interface ExportOnnxOptions {
   /** Stored in the model's metadata (`producer_version`). */
   readonly producerVersion?: string;
-}
-
-function valueInfo(name: string, shape: readonly number[], docString: string): ValueInfoProto {
-  const dim: Dimension[] = shape.map((d) => (d === BATCH ? { dimParam: 'N' } : { dimValue: d }));
-  return { name, docString, type: { tensorType: { elemType: TENSOR_FLOAT, shape: { dim } } } };
 }
 
 /** Emit context over one graph: initializers named by state_dict key, each variable written once per layout. */

@@ -2,11 +2,18 @@
 import {
   ATTRIBUTE_TYPE,
   type AttributeProto,
+  type Dimension,
   type NodeProto,
   TENSOR_FLOAT,
   TENSOR_INT64,
   type TensorProto,
+  type ValueInfoProto,
 } from '../proto/onnx-schema';
+
+/** The ONNX operator set our graphs use. */
+export const ONNX_OPSET = 17;
+/** The IR version that goes with opset 17. */
+export const IR_VERSION = 8;
 
 /** An attribute value, tagged with its ONNX type. */
 export type Attribute =
@@ -23,6 +30,12 @@ export interface Value {
 
 /** The batch dimension in a `Value`'s shape. */
 export const BATCH = -1;
+
+/** A float32 graph input or output of `shape` (BATCH as the symbolic dimension N). */
+export function valueInfo(name: string, shape: readonly number[], docString = ''): ValueInfoProto {
+  const dim: Dimension[] = shape.map((d) => (d === BATCH ? { dimParam: 'N' } : { dimValue: d }));
+  return { name, docString, type: { tensorType: { elemType: TENSOR_FLOAT, shape: { dim } } } };
+}
 
 function toAttribute(name: string, value: Attribute): AttributeProto {
   if ('int' in value) return { name, type: ATTRIBUTE_TYPE.INT, i: value.int };
@@ -50,15 +63,16 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Adds a node with one output of the given shape; returns that output. */
+  /** Adds a node with one output of the given shape (named `outputName` if given, e.g. a graph output). */
   op(
     opType: string,
     inputs: readonly (Value | string)[],
     shape: readonly number[],
     attributes: Readonly<Record<string, Attribute>> = {},
+    outputName?: string,
   ): Value {
     const name = this.uniqueName(opType);
-    const output = this.uniqueName(`${name}_out`);
+    const output = this.uniqueName(outputName ?? `${name}_out`);
     this.nodes.push({
       name,
       opType,
