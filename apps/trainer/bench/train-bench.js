@@ -4,7 +4,8 @@
 // installed), with OMP_NUM_THREADS = the most workers, side by side.
 // Usage (after `pnpm build`):
 //   node bench/train-bench.js [--runs mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4] [--workers 1,2]
-//                             [--steps 3] [--micro 0] [--torch]
+//                             [--steps 3] [--micro 0] [--conv auto,tfjs] [--torch]
+// --conv: SOLVER.CONV_RUNTIME values to compare (onnxruntime runs the convolutions on ONNX Runtime's CPU kernels).
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const tf = require('@tensorflow/tfjs-core');
@@ -29,6 +30,7 @@ const runs = option('runs', 'mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4'
 const workerCounts = option('workers', '1,2').split(',').map(Number);
 const steps = Number(option('steps', '3'));
 const micro = option('micro', '0');
+const convRuntimes = option('conv', 'auto').split(',');
 const torch = process.argv.includes('--torch');
 
 /** The fixed batch as the loader gives it (plain arrays). */
@@ -49,11 +51,12 @@ function trainBatch(cfg, n) {
 }
 
 /** Images per second over `steps` steps after one warm-up step (which also sizes the micro-batches). */
-async function imagesPerSecond(name, n, workers) {
+async function imagesPerSecond(name, n, workers, conv) {
   const cfg = loadConfig(path.resolve(__dirname, '../../../configs', `${name}.yaml`), [
-    ...['MODEL.DEVICE', 'wasm', 'SOLVER.BATCH_SIZE', String(n)],
+    ...['MODEL.DEVICE', 'wasm', 'SOLVER.BATCH_SIZE', String(n), 'SOLVER.CONV_RUNTIME', conv],
     ...['SOLVER.TRAIN_WORKERS', String(workers), 'SOLVER.MICRO_BATCH', micro],
   ]);
+  console.log(`  ${registerTrainingKernels(cfg)}`);
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
   const runner = await StepRunner.create(cfg, model, optimizer, { log: (l) => console.log(`  ${l}`) });
@@ -87,13 +90,16 @@ function torchImagesPerSecond(name, n, threads) {
 
 async function main() {
   await initBackend('wasm', (l) => console.log(l));
-  registerTrainingKernels();
   const rows = [];
   for (const { name, batch } of runs) {
-    for (const workers of workerCounts) {
-      const ips = await imagesPerSecond(name, batch, workers);
-      console.log(`${name} batch ${batch}, ${workers} worker(s): ${ips.toPrecision(3)} img/s`);
-      rows.push({ name, batch, workers, ips });
+    for (const conv of convRuntimes) {
+      for (const workers of workerCounts) {
+        const ips = await imagesPerSecond(name, batch, workers, conv);
+        console.log(
+          `${name} batch ${batch}, ${workers} worker(s), convolutions ${conv}: ${ips.toPrecision(3)} img/s`,
+        );
+        rows.push({ name, batch, workers, conv, ips });
+      }
     }
     if (torch) {
       const threads = Math.max(...workerCounts);
@@ -101,7 +107,7 @@ async function main() {
       if (ref === undefined) continue;
       console.log(`${name} batch ${batch}, PyTorch ${threads} threads: ${ref.toPrecision(3)} img/s`);
       for (const r of rows.filter((r) => r.name === name)) {
-        console.log(`  ${r.workers} worker(s): ${(r.ips / ref).toFixed(2)}× PyTorch`);
+        console.log(`  ${r.workers} worker(s), convolutions ${r.conv}: ${(r.ips / ref).toFixed(2)}× PyTorch`);
       }
     }
   }

@@ -5,7 +5,8 @@
 // more steps with every kernel of the backend wrapped in a timer.
 // Usage (after `pnpm --filter @ssd/trainer... build`):
 //   node bench/train-step-bench.js [--backend wasm] [--runs 160x8,320x2] [--steps 5] [--top 15] [--profile-steps 3] [--by-shape]
-//                                  [--config vgg_ssd300_voc0712 --runs 300x2]
+//                                  [--config vgg_ssd300_voc0712 --runs 300x2] [--ort-threads 2]
+// --ort-threads N runs the convolutions on ONNX Runtime's CPU kernels with N threads (wasm only).
 // Each run is SIZExBATCH; 160 uses the quick start's feature maps [10, 5, 3, 2, 1, 1] and 6 classes.
 const path = require('node:path');
 const tf = require('@tensorflow/tfjs-core');
@@ -13,7 +14,7 @@ require('@tensorflow/tfjs-backend-cpu');
 require('@tensorflow/tfjs-backend-wasm');
 const { loadConfig } = require('@ssd/config');
 const { buildDetectionModel } = require('@ssd/modeling');
-const { registerTfjsGradients, registerWasmGradientKernels } = require('../dist');
+const { registerTfjsGradients, registerWasmGradientKernels, useOrtConvolutions } = require('../dist/kernels');
 const { batchOf } = require('./fixed-batch');
 
 function option(name, fallback) {
@@ -32,6 +33,7 @@ const byShape = process.argv.includes('--by-shape');
 const profileSteps = Number(option('profile-steps', '3'));
 /** --config NAME profiles that shipped config as it is (runs: its own IMAGE_SIZE, e.g. --config vgg_ssd300_voc0712 --runs 300x2). */
 const namedConfig = option('config', undefined);
+const ortThreads = option('ort-threads', undefined);
 const CONFIG = path.resolve(__dirname, '../../../configs/mobilenet_v2_ssd320_voc0712.yaml');
 /** Feature-map sizes of the SSDLite heads for a given input size (the reference's are for 320). */
 const FEATURE_MAPS = { 160: '[10, 5, 3, 2, 1, 1]', 320: '[20, 10, 5, 3, 2, 1]' };
@@ -134,6 +136,7 @@ function topKernels(stats, step) {
 async function main() {
   if (backend === 'wasm') registerWasmGradientKernels();
   else registerTfjsGradients();
+  if (ortThreads !== undefined) useOrtConvolutions(Number(ortThreads));
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   const stats = instrumentKernels(backend);
   for (const [size, n] of runs) {

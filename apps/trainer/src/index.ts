@@ -6,7 +6,12 @@ export {
   type InferenceOptions,
   inference,
 } from './inference/inference';
-export { registerTfjsGradients, registerWasmGradientKernels, registerWebGpuGradientKernels } from './kernels';
+export {
+  registerTfjsGradients,
+  registerWasmGradientKernels,
+  registerWebGpuGradientKernels,
+  useOrtConvolutions,
+} from './kernels';
 export { runTraining, type TrainingRequest } from './run-training';
 export {
   CheckpointHook,

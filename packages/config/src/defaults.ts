@@ -54,6 +54,9 @@ export function defaultConfig(): SSDConfig {
       // backend's memory).
       TRAIN_WORKERS: 0,
       MICRO_BATCH: 0,
+      // Ours: CONV_RUNTIME runs training's convolutions on wasm with ONNX Runtime's CPU kernels ('onnxruntime';
+      // 'auto': when onnxruntime-node is installed) or with the backend's own ('tfjs').
+      CONV_RUNTIME: 'auto',
     },
     TEST: {
       NMS_THRESHOLD: 0.45,

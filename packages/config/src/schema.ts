@@ -72,6 +72,7 @@ export const configSchema = z
       WARMUP_ITERS: int.min(0),
       TRAIN_WORKERS: int.min(0),
       MICRO_BATCH: int.min(0),
+      CONV_RUNTIME: z.enum(['auto', 'onnxruntime', 'tfjs']),
     }),
     TEST: z.strictObject({
       NMS_THRESHOLD: num.min(0).max(1),

@@ -67,6 +67,14 @@ const CASES: [string, number[], number[], number, Pad, number][] = [
   ['3×3 stride 2 pad 1, odd sizes', [2, 9, 7, 3], [3, 3, 3, 4], 2, 1, 1],
   ['1×1', [3, 5, 4, 6], [1, 1, 6, 7], 1, 0, 1],
   ['3×3 dilation 2 pad 2', [1, 10, 10, 3], [3, 3, 3, 4], 1, 2, 2],
+  [
+    '1×1 pad 1 (padding beyond the filter: input gradient by ConvTranspose)',
+    [1, 4, 4, 2],
+    [1, 1, 2, 3],
+    1,
+    1,
+    1,
+  ],
   ['5×5 valid stride 3, last pixels unread', [2, 11, 12, 2], [5, 5, 2, 3], 3, 'valid', 1],
 ];
 

@@ -10,8 +10,11 @@ export interface KernelTable {
   wrap: Readonly<Record<string, (own: KernelFunc) => KernelFunc>>;
 }
 
-/** Every wrapper made here, so that installing a table again does not wrap a wrapper. */
-const wrappers = new WeakSet<KernelFunc>();
+/**
+ * Every wrapper made here and the kernel it wraps, so that installing a table again neither wraps a wrapper
+ * nor replaces a wrapper around the very kernel it would install.
+ */
+const wrapped = new WeakMap<KernelFunc, KernelFunc>();
 
 /**
  * Registers a table's kernels on its backend (idempotent); `onWrap` sees each new wrapper and the kernel it
@@ -25,14 +28,17 @@ export function installKernels(
   const { backend, replace, wrap } = table;
   for (const [kernelName, kernelFunc] of Object.entries(replace)) {
     const current = tf.getKernel(kernelName, backend);
-    if (current?.kernelFunc !== kernelFunc) replaceKernel(backend, kernelName, kernelFunc, current);
+    const installed = current?.kernelFunc;
+    if (installed !== kernelFunc && (installed == null || wrapped.get(installed) !== kernelFunc)) {
+      replaceKernel(backend, kernelName, kernelFunc, current);
+    }
   }
   for (const [kernelName, factory] of Object.entries(wrap)) {
     const own = tf.getKernel(kernelName, backend);
     if (own == null) throw new Error(`${caller}: ${backend} has no ${kernelName} kernel to speed up`);
-    if (wrappers.has(own.kernelFunc)) continue;
+    if (wrapped.has(own.kernelFunc)) continue;
     const wrapper = factory(own.kernelFunc);
-    wrappers.add(wrapper);
+    wrapped.set(wrapper, own.kernelFunc);
     onWrap?.(wrapper, own.kernelFunc);
     replaceKernel(backend, kernelName, wrapper, own);
   }

@@ -81,7 +81,8 @@ async function trainLocked(
 ): Promise<TrainResult> {
   const dataset = preflight(cfg);
   if (!options.keepBackend) await initBackend(cfg.MODEL.DEVICE, log);
-  registerTrainingKernels();
+  const convolutions = registerTrainingKernels(cfg);
+  if (convolutions) log(convolutions);
 
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());

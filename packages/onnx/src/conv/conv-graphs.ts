@@ -87,39 +87,22 @@ export function forwardGraph(g: ConvGeometry, options: ForwardOptions): Uint8Arr
 }
 
 /**
- * The rows (or columns) ConvTranspose adds at the end of an axis so that its output has the forward input's
- * size: tfjs's padding may leave input pixels that no output pixel reads.
+ * The rows and columns [h, w] ConvTranspose adds at the end so that its output has the forward input's size:
+ * tfjs's padding may leave input pixels that no output pixel reads.
  */
-function outputPadding(
-  size: number,
-  outSize: number,
-  kernel: number,
-  stride: number,
-  dilation: number,
-  pads: number,
-) {
-  return size - ((outSize - 1) * stride + (kernel - 1) * dilation + 1 - pads);
+function outputPaddings(g: ConvGeometry): [number, number] {
+  const p = g.padInfo;
+  const extra = (size: number, out: number, k: number, s: number, d: number, pads: number) =>
+    size - ((out - 1) * s + (k - 1) * d + 1 - pads);
+  return [
+    extra(g.inHeight, g.outHeight, g.filterHeight, g.strideHeight, g.dilationHeight, p.top + p.bottom),
+    extra(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, g.dilationWidth, p.left + p.right),
+  ];
 }
 
 /** Why the input-gradient graph cannot serve this geometry, or null when it can. */
 export function unsupportedInputGradient(g: ConvGeometry): string | null {
-  const p = g.padInfo;
-  const extraH = outputPadding(
-    g.inHeight,
-    g.outHeight,
-    g.filterHeight,
-    g.strideHeight,
-    g.dilationHeight,
-    p.top + p.bottom,
-  );
-  const extraW = outputPadding(
-    g.inWidth,
-    g.outWidth,
-    g.filterWidth,
-    g.strideWidth,
-    g.dilationWidth,
-    p.left + p.right,
-  );
+  const [extraH, extraW] = outputPaddings(g);
   const fits = (extra: number, stride: number, dilation: number) =>
     extra >= 0 && extra < Math.max(stride, dilation);
   if (fits(extraH, g.strideHeight, g.dilationHeight) && fits(extraW, g.strideWidth, g.dilationWidth))
@@ -127,32 +110,55 @@ export function unsupportedInputGradient(g: ConvGeometry): string | null {
   return `an input gradient needing output padding ${extraH}×${extraW}`;
 }
 
-/** dx = ConvTranspose(dy, w): inputs dy [N,Ho,Wo,O], w [kh,kw,C,O]; output dx [N,H,W,C]. */
-export function inputGradientGraph(g: ConvGeometry): Uint8Array {
+/**
+ * The zero padding [top, left, bottom, right] around dy with which a stride-1 convolution by the flipped filter
+ * gives dx, or null where a side would need a negative one (the forward pass padded beyond the filter's reach).
+ */
+function flippedPads(g: ConvGeometry): number[] | null {
+  if (g.strideHeight !== 1 || g.strideWidth !== 1) return null;
   const p = g.padInfo;
+  const [extraH, extraW] = outputPaddings(g);
+  const spanH = (g.filterHeight - 1) * g.dilationHeight;
+  const spanW = (g.filterWidth - 1) * g.dilationWidth;
+  const pads = [spanH - p.top, spanW - p.left, spanH - p.bottom + extraH, spanW - p.right + extraW];
+  return pads.every((v) => v >= 0) ? pads : null;
+}
+
+/**
+ * dx [N,H,W,C] from dy [N,Ho,Wo,O] and w [kh,kw,C,O]: for stride 1 a convolution of the padded dy by the
+ * spatially flipped filter, its channels swapped (MLAS's convolution works in cache-sized blocks where its
+ * ConvTranspose builds a whole column buffer, C·kh·kw floats per pixel: about 2× slower on VGG's first
+ * layers); otherwise ConvTranspose.
+ */
+export function inputGradientGraph(g: ConvGeometry): Uint8Array {
   const graph = new GraphBuilder();
   const dy = graph.op('Transpose', ['dy'], [], { perm: { ints: TO_NCHW } });
-  const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
-  const extraH = outputPadding(
-    g.inHeight,
-    g.outHeight,
-    g.filterHeight,
-    g.strideHeight,
-    g.dilationHeight,
-    p.top + p.bottom,
-  );
-  const extraW = outputPadding(
-    g.inWidth,
-    g.outWidth,
-    g.filterWidth,
-    g.strideWidth,
-    g.dilationWidth,
-    p.left + p.right,
-  );
-  const dx = graph.op('ConvTranspose', [dy, w], [], {
-    ...convAttributes(g),
-    output_padding: { ints: [extraH, extraW] },
-  });
+  const pads = flippedPads(g);
+  let dx: Value;
+  if (pads) {
+    // HWIO → [C, O, kh, kw] (OIHW of the swapped channels), then kh and kw reversed.
+    const swapped = graph.op('Transpose', ['w'], [], { perm: { ints: [2, 3, 0, 1] } });
+    const flipped = graph.op(
+      'Slice',
+      [
+        swapped,
+        graph.int64s([-1, -1]),
+        graph.int64s([-g.filterHeight - 1, -g.filterWidth - 1]),
+        graph.int64s([2, 3]),
+        graph.int64s([-1, -1]),
+      ],
+      [],
+    );
+    dx = graph.op('Conv', [dy, flipped], [], {
+      dilations: { ints: [g.dilationHeight, g.dilationWidth] },
+      pads: { ints: pads },
+      kernel_shape: { ints: [g.filterHeight, g.filterWidth] },
+    });
+  } else {
+    const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
+    const outputPadding = { ints: outputPaddings(g) };
+    dx = graph.op('ConvTranspose', [dy, w], [], { ...convAttributes(g), output_padding: outputPadding });
+  }
   graph.op('Transpose', [dx], [], { perm: { ints: TO_NHWC } }, 'dx');
   const inputs = [valueInfo('dy', outShape(g)), valueInfo('w', filterShape(g))];
   return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g))]);

@@ -22,7 +22,7 @@ function reply(message: WorkerReply): void {
 
 async function start(): Promise<SSDDetector> {
   await initBackend(init.device, () => {});
-  registerTrainingKernels();
+  registerTrainingKernels(init.cfg);
   for (const file of init.imports) await import(file);
   const model = buildDetectionModel(init.cfg);
   readState(model, init.layout, init.state);
