@@ -113,25 +113,31 @@ describe('OrtConvRunner', () => {
     },
   );
 
-  it.each(['relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const)(
-    'forward with bias and %s equals tfjs fused conv2d',
-    (activation) => {
+  const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const;
+  const FORWARD_CASES = ACTIVATIONS.flatMap((activation) => [
+    [activation, '3×3 stride 2', 3, 2],
+    [activation, '1×1 (a matrix product)', 1, 1],
+  ]) as [(typeof ACTIVATIONS)[number], string, number, number][];
+
+  it.each(FORWARD_CASES)(
+    'forward with bias and %s, %s, equals tfjs fused conv2d',
+    (activation, _name, k, stride) => {
       const x = tf.tensor4d(random(2 * 6 * 6 * 3, 4), [2, 6, 6, 3]);
       const w = tf.tensor4d(
-        random(3 * 3 * 3 * 8, 5).map((v) => 4 * v),
-        [3, 3, 3, 8],
+        random(k * k * 3 * 8, 5).map((v) => 4 * v),
+        [k, k, 3, 8],
       );
       const b = tf.tensor1d(random(8, 6));
       const want = tf.fused.conv2d({
         x,
         filter: w,
-        strides: 2,
+        strides: stride,
         pad: 'same',
         bias: b,
         activation,
         leakyreluAlpha: 0.1,
       });
-      const g = tf.backend_util.computeConv2DInfo(x.shape, w.shape, 2, 1, 'same');
+      const g = tf.backend_util.computeConv2DInfo(x.shape, w.shape, stride, 1, 'same');
       const y = new Float32Array(want.size);
       const options = { bias: true, activation, alpha: 0.1 };
       const [xs, ws, bs] = [x, w, b].map((t) => t.dataSync() as Float32Array);

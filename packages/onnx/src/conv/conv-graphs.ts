@@ -68,22 +68,48 @@ export interface ForwardOptions {
   readonly alpha: number;
 }
 
-/** y = activation(conv(x, w) + b): inputs x [N,H,W,C], w [kh,kw,C,O] (and b [O]), output y [N,Ho,Wo,O]. */
+/** A 1×1 convolution with stride 1 and no padding: on NHWC data, one matrix product over all pixels. */
+function isPointwise(g: ConvGeometry): boolean {
+  const p = g.padInfo;
+  return (
+    g.filterHeight === 1 &&
+    g.filterWidth === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    p.top + p.bottom + p.left + p.right === 0
+  );
+}
+
+/**
+ * y = activation(conv(x, w) + b): inputs x [N,H,W,C], w [kh,kw,C,O] (and b [O]), output y [N,Ho,Wo,O].
+ * Pointwise convolutions are a matrix product on the data as it is; the others go through ONNX's NCHW Conv
+ * (MLAS's convolution is NCHW only), transposed in and out.
+ */
 export function forwardGraph(g: ConvGeometry, options: ForwardOptions): Uint8Array {
   const graph = new GraphBuilder();
-  const x = graph.op('Transpose', ['x'], [], { perm: { ints: TO_NCHW } });
-  const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
-  const conv = graph.op('Conv', options.bias ? [x, w, 'b'] : [x, w], [], convAttributes(g));
-  graph.op(
-    'Transpose',
-    [activate(graph, conv, options.activation, options.alpha)],
-    [],
-    { perm: { ints: TO_NHWC } },
-    'y',
-  );
+  let y: Value;
+  if (isPointwise(g)) {
+    const x = graph.op('Reshape', ['x', graph.int64s([-1, g.inChannels])], []);
+    const w = graph.op('Reshape', ['w', graph.int64s([g.inChannels, g.outChannels])], []);
+    const product = options.bias ? graph.op('Gemm', [x, w, 'b'], []) : graph.op('MatMul', [x, w], []);
+    const activated = activate(graph, product, options.activation, options.alpha);
+    y = graph.op(
+      'Reshape',
+      [activated, graph.int64s([-1, g.outHeight, g.outWidth, g.outChannels])],
+      [],
+      {},
+      'y',
+    );
+  } else {
+    const x = graph.op('Transpose', ['x'], [], { perm: { ints: TO_NCHW } });
+    const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
+    const conv = graph.op('Conv', options.bias ? [x, w, 'b'] : [x, w], [], convAttributes(g));
+    const activated = activate(graph, conv, options.activation, options.alpha);
+    y = graph.op('Transpose', [activated], [], { perm: { ints: TO_NHWC } }, 'y');
+  }
   const inputs = [valueInfo('x', inShape(g)), valueInfo('w', filterShape(g))];
   if (options.bias) inputs.push(valueInfo('b', [g.outChannels]));
-  return encode(graph, 'conv_forward', inputs, [valueInfo('y', outShape(g))]);
+  return encode(graph, 'conv_forward', inputs, [valueInfo(y.name, outShape(g))]);
 }
 
 /**
@@ -132,6 +158,15 @@ function flippedPads(g: ConvGeometry): number[] | null {
  */
 export function inputGradientGraph(g: ConvGeometry): Uint8Array {
   const graph = new GraphBuilder();
+  const inputs = [valueInfo('dy', outShape(g)), valueInfo('w', filterShape(g))];
+  if (isPointwise(g)) {
+    // dx = dy · wᵀ over all pixels.
+    const dy = graph.op('Reshape', ['dy', graph.int64s([-1, g.outChannels])], []);
+    const w = graph.op('Reshape', ['w', graph.int64s([g.inChannels, g.outChannels])], []);
+    const product = graph.op('Gemm', [dy, w], [], { transB: { int: 1 } });
+    graph.op('Reshape', [product, graph.int64s([-1, g.inHeight, g.inWidth, g.inChannels])], [], {}, 'dx');
+    return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g))]);
+  }
   const dy = graph.op('Transpose', ['dy'], [], { perm: { ints: TO_NCHW } });
   const pads = flippedPads(g);
   let dx: Value;
@@ -160,7 +195,6 @@ export function inputGradientGraph(g: ConvGeometry): Uint8Array {
     dx = graph.op('ConvTranspose', [dy, w], [], { ...convAttributes(g), output_padding: outputPadding });
   }
   graph.op('Transpose', [dx], [], { perm: { ints: TO_NHWC } }, 'dx');
-  const inputs = [valueInfo('dy', outShape(g)), valueInfo('w', filterShape(g))];
   return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g))]);
 }
 
