@@ -40,7 +40,7 @@ export function registerTrainingKernels(cfg: SSDConfig): string | null {
   } catch (e) {
     if (mode === 'onnxruntime') throw e;
     useOrtConvolutions(null);
-    return `Convolutions: wasm's own (SOLVER.CONV_RUNTIME auto: ${(e as Error).message.split(' (')[0]} for faster training)`;
+    return `Convolutions: wasm's own; ${(e as Error).message.split(' (')[0]} (SOLVER.CONV_RUNTIME auto)`;
   }
   return `Convolutions: ONNX Runtime's CPU kernels, ${threads} thread${threads === 1 ? '' : 's'} per training thread (SOLVER.CONV_RUNTIME ${mode})`;
 }
