@@ -3,6 +3,7 @@
 export {
   type ConvActivation,
   type ConvGeometry,
+  type DataLayout,
   type ForwardOptions,
   loadSyncRuntime,
   OrtConvRunner,

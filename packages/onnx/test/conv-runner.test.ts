@@ -12,6 +12,21 @@ function random(size: number, seed: number): Float32Array {
   return new Rng(seed).uniformValues(size, -1, 1);
 }
 
+/** NHWC data [n, h, w, c] in `layout` (a copy), or back to NHWC with `back`. */
+function inLayout(data: Float32Array, [n, h, w, c]: number[], layout: string, back = false): Float32Array {
+  if (layout === 'NHWC') return data;
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n!; b++)
+    for (let p = 0; p < h! * w!; p++)
+      for (let k = 0; k < c!; k++) {
+        const nhwc = (b * h! * w! + p) * c! + k;
+        const nchw = (b * c! + k) * h! * w! + p;
+        if (back) out[nhwc] = data[nchw]!;
+        else out[nchw] = data[nhwc]!;
+      }
+  return out;
+}
+
 /** Calls `visit(n, oy, ox, ky, kx, iy, ix)` for every tap that reads an input pixel inside the image. */
 function eachTap(
   g: ConvGeometry,
@@ -101,12 +116,22 @@ describe('OrtConvRunner', () => {
       const w = random(tf.util.sizeFromShape(wShape), 2);
       const dy = random(g.batchSize * g.outHeight * g.outWidth * g.outChannels, 3);
       const want = direct(g, x, w, dy);
+      const layout = runner.layout(g);
+      const xShape4 = [g.batchSize, g.inHeight, g.inWidth, g.inChannels];
+      const yShape4 = [g.batchSize, g.outHeight, g.outWidth, g.outChannels];
       const y = new Float32Array(dy.length);
-      runner.forward(g, { bias: false, activation: 'linear', alpha: 0 }, x, w, null, y);
-      expectClose(y, want.y, 'y');
+      runner.forward(
+        g,
+        { bias: false, activation: 'linear', alpha: 0 },
+        inLayout(x, xShape4, layout),
+        w,
+        null,
+        y,
+      );
+      expectClose(inLayout(y, yShape4, layout, true), want.y, 'y');
       const dx = new Float32Array(x.length);
-      runner.inputGradient(g, dy, w, dx);
-      expectClose(dx, want.dx, 'dx');
+      runner.inputGradient(g, inLayout(dy, yShape4, layout), w, dx);
+      expectClose(inLayout(dx, xShape4, layout, true), want.dx, 'dx');
       const dw = new Float32Array(w.length);
       runner.filterGradient(g, x, dy, dw);
       expectClose(dw, want.dw, 'dW');
@@ -141,8 +166,9 @@ describe('OrtConvRunner', () => {
       const y = new Float32Array(want.size);
       const options = { bias: true, activation, alpha: 0.1 };
       const [xs, ws, bs] = [x, w, b].map((t) => t.dataSync() as Float32Array);
-      runner.forward(g, options, xs!, ws!, bs!, y);
-      expectClose(y, want.dataSync(), activation);
+      const layout = runner.layout(g);
+      runner.forward(g, options, inLayout(xs!, x.shape, layout), ws!, bs!, y);
+      expectClose(inLayout(y, want.shape, layout, true), want.dataSync(), activation);
       tf.dispose([x, w, b, want]);
     },
   );
@@ -154,8 +180,20 @@ describe('OrtConvRunner', () => {
       const x = random(n * 50, n);
       const w = random(36, 7);
       const y = new Float32Array(n * 50);
-      fresh.forward(g, { bias: false, activation: 'linear', alpha: 0 }, x, w, null, y);
-      expectClose(y, direct(g, x, w, new Float32Array(n * 50)).y, `batch ${n}`);
+      const shape = [n, 5, 5, 2];
+      fresh.forward(
+        g,
+        { bias: false, activation: 'linear', alpha: 0 },
+        inLayout(x, shape, 'NCHW'),
+        w,
+        null,
+        y,
+      );
+      expectClose(
+        inLayout(y, shape, 'NCHW', true),
+        direct(g, x, w, new Float32Array(n * 50)).y,
+        `batch ${n}`,
+      );
     }
     expect(fresh.size).toBe(1);
     fresh.dispose();

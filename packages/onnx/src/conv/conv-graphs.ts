@@ -1,16 +1,17 @@
 /**
- * One convolution's forward pass, input gradient and filter gradient as small ONNX graphs over NHWC data
- * and HWIO filters (tfjs's layouts), so ONNX Runtime's CPU kernels can run a tfjs backend's convolutions.
- * The batch is a symbolic dimension: one graph serves every batch size of a geometry.
+ * One convolution's forward pass, input gradient and filter gradient as small ONNX graphs, so that ONNX
+ * Runtime's CPU kernels can run a tfjs backend's convolutions. Pointwise convolutions and every filter
+ * gradient work on NHWC data (tfjs's layout) as matrix products; the others take NCHW data and OIHW filters,
+ * the layout of MLAS's convolution — the caller changes layouts (ONNX Runtime's Transpose moves NHWC ⇄ NCHW
+ * at about 0.2 GB/s here, tfjs-wasm's at 5 GB/s). The batch is a symbolic dimension: one graph serves every
+ * batch size of a geometry.
  */
 import { BATCH, GraphBuilder, IR_VERSION, ONNX_OPSET, type Value, valueInfo } from '../graph/graph-builder';
 import { encodeModel, type ValueInfoProto } from '../proto/onnx-schema';
 import type { ConvActivation, ConvGeometry } from './geometry';
 
-const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
-/** HWIO → OIHW, the layout of ONNX's Conv weights (and of ConvTranspose's, whose input is Conv's output). */
-const HWIO_TO_OIHW = [3, 2, 0, 1];
+/** Where a graph wants its data: NHWC for matrix-product graphs, NCHW for ONNX's Conv. */
+export type DataLayout = 'NHWC' | 'NCHW';
 
 function encode(
   graph: GraphBuilder,
@@ -28,9 +29,24 @@ function encode(
   });
 }
 
-const inShape = (g: ConvGeometry) => [BATCH, g.inHeight, g.inWidth, g.inChannels];
-const outShape = (g: ConvGeometry) => [BATCH, g.outHeight, g.outWidth, g.outChannels];
-const filterShape = (g: ConvGeometry) => [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
+/** The input's shape in a layout (the batch symbolic). */
+export function inShape(g: ConvGeometry, layout: DataLayout): number[] {
+  return layout === 'NHWC'
+    ? [BATCH, g.inHeight, g.inWidth, g.inChannels]
+    : [BATCH, g.inChannels, g.inHeight, g.inWidth];
+}
+
+/** The output's shape in a layout (the batch symbolic). */
+export function outShape(g: ConvGeometry, layout: DataLayout): number[] {
+  return layout === 'NHWC'
+    ? [BATCH, g.outHeight, g.outWidth, g.outChannels]
+    : [BATCH, g.outChannels, g.outHeight, g.outWidth];
+}
+
+/** tfjs's filter layout, HWIO. */
+export const filterShape = (g: ConvGeometry) => [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
+/** ONNX Conv's filter layout, OIHW. */
+const oihwShape = (g: ConvGeometry) => [g.outChannels, g.inChannels, g.filterHeight, g.filterWidth];
 
 /** Conv's spatial attributes for a geometry (ONNX pads: begins, then ends). */
 function convAttributes(g: ConvGeometry) {
@@ -43,20 +59,29 @@ function convAttributes(g: ConvGeometry) {
   };
 }
 
-function activate(graph: GraphBuilder, y: Value, activation: ConvActivation, alpha: number): Value {
+/** `y` through an activation (not 'linear'), the result named `outputName` if given. */
+function activate(
+  graph: GraphBuilder,
+  y: Value,
+  activation: ConvActivation,
+  alpha: number,
+  outputName?: string,
+): Value {
+  const op = (type: string, inputs: (Value | string)[], attributes = {}) =>
+    graph.op(type, inputs, y.shape, attributes, outputName);
   switch (activation) {
     case 'linear':
-      return y;
+      throw new Error('activate: linear is no operation');
     case 'relu':
-      return graph.op('Relu', [y], y.shape);
+      return op('Relu', [y]);
     case 'relu6':
-      return graph.op('Clip', [y, graph.scalar(0), graph.scalar(6)], y.shape);
+      return op('Clip', [y, graph.scalar(0), graph.scalar(6)]);
     case 'elu':
-      return graph.op('Elu', [y], y.shape, { alpha: { float: 1 } });
+      return op('Elu', [y], { alpha: { float: 1 } });
     case 'sigmoid':
-      return graph.op('Sigmoid', [y], y.shape);
+      return op('Sigmoid', [y]);
     case 'leakyrelu':
-      return graph.op('LeakyRelu', [y], y.shape, { alpha: { float: alpha } });
+      return op('LeakyRelu', [y], { alpha: { float: alpha } });
   }
 }
 
@@ -69,7 +94,7 @@ export interface ForwardOptions {
 }
 
 /** A 1×1 convolution with stride 1 and no padding: on NHWC data, one matrix product over all pixels. */
-function isPointwise(g: ConvGeometry): boolean {
+export function isPointwise(g: ConvGeometry): boolean {
   const p = g.padInfo;
   return (
     g.filterHeight === 1 &&
@@ -80,36 +105,37 @@ function isPointwise(g: ConvGeometry): boolean {
   );
 }
 
+/** The layout of the forward and input-gradient graphs' data for a geometry. */
+export function dataLayout(g: ConvGeometry): DataLayout {
+  return isPointwise(g) ? 'NHWC' : 'NCHW';
+}
+
 /**
- * y = activation(conv(x, w) + b): inputs x [N,H,W,C], w [kh,kw,C,O] (and b [O]), output y [N,Ho,Wo,O].
- * Pointwise convolutions are a matrix product on the data as it is; the others go through ONNX's NCHW Conv
- * (MLAS's convolution is NCHW only), transposed in and out.
+ * y = activation(conv(x, w) + b), inputs x, w (and b [O]), output y, data in `dataLayout(g)`: pointwise, a
+ * matrix product with w HWIO; otherwise ONNX's Conv with w OIHW.
  */
 export function forwardGraph(g: ConvGeometry, options: ForwardOptions): Uint8Array {
   const graph = new GraphBuilder();
+  const layout = dataLayout(g);
+  const linear = options.activation === 'linear';
   let y: Value;
-  if (isPointwise(g)) {
+  if (layout === 'NHWC') {
     const x = graph.op('Reshape', ['x', graph.int64s([-1, g.inChannels])], []);
     const w = graph.op('Reshape', ['w', graph.int64s([g.inChannels, g.outChannels])], []);
     const product = options.bias ? graph.op('Gemm', [x, w, 'b'], []) : graph.op('MatMul', [x, w], []);
-    const activated = activate(graph, product, options.activation, options.alpha);
-    y = graph.op(
-      'Reshape',
-      [activated, graph.int64s([-1, g.outHeight, g.outWidth, g.outChannels])],
-      [],
-      {},
-      'y',
-    );
+    const activated = linear ? product : activate(graph, product, options.activation, options.alpha);
+    y = graph.op('Reshape', [activated, graph.int64s(outShape(g, layout))], [], {}, 'y');
   } else {
-    const x = graph.op('Transpose', ['x'], [], { perm: { ints: TO_NCHW } });
-    const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
-    const conv = graph.op('Conv', options.bias ? [x, w, 'b'] : [x, w], [], convAttributes(g));
-    const activated = activate(graph, conv, options.activation, options.alpha);
-    y = graph.op('Transpose', [activated], [], { perm: { ints: TO_NHWC } }, 'y');
+    const inputs = options.bias ? ['x', 'w', 'b'] : ['x', 'w'];
+    y = graph.op('Conv', inputs, [], convAttributes(g), linear ? 'y' : undefined);
+    if (!linear) y = activate(graph, y, options.activation, options.alpha, 'y');
   }
-  const inputs = [valueInfo('x', inShape(g)), valueInfo('w', filterShape(g))];
+  const inputs = [
+    valueInfo('x', inShape(g, layout)),
+    valueInfo('w', layout === 'NHWC' ? filterShape(g) : oihwShape(g)),
+  ];
   if (options.bias) inputs.push(valueInfo('b', [g.outChannels]));
-  return encode(graph, 'conv_forward', inputs, [valueInfo(y.name, outShape(g))]);
+  return encode(graph, 'conv_forward', inputs, [valueInfo('y', outShape(g, layout))]);
 }
 
 /**
@@ -150,52 +176,49 @@ function flippedPads(g: ConvGeometry): number[] | null {
   return pads.every((v) => v >= 0) ? pads : null;
 }
 
+/** The filter the input-gradient graph takes: HWIO, OIHW, or [C, O, kh, kw] spatially flipped. */
+export type InputGradientFilter = 'HWIO' | 'OIHW' | 'flipped';
+
+/** Which filter layout `inputGradientGraph(g)` takes. */
+export function inputGradientFilter(g: ConvGeometry): InputGradientFilter {
+  if (isPointwise(g)) return 'HWIO';
+  return flippedPads(g) ? 'flipped' : 'OIHW';
+}
+
 /**
- * dx [N,H,W,C] from dy [N,Ho,Wo,O] and w [kh,kw,C,O]: for stride 1 a convolution of the padded dy by the
- * spatially flipped filter, its channels swapped (MLAS's convolution works in cache-sized blocks where its
- * ConvTranspose builds a whole column buffer, C·kh·kw floats per pixel: about 2× slower on VGG's first
- * layers); otherwise ConvTranspose.
+ * dx from dy and w, data in `dataLayout(g)`, w as `inputGradientFilter(g)` says: pointwise, dy · wᵀ over all
+ * pixels; for stride 1 a convolution of the padded dy by the spatially flipped filter, its channels swapped
+ * ([C, O, kh, kw]; MLAS's convolution works in cache-sized blocks where its ConvTranspose builds a whole
+ * column buffer, C·kh·kw floats per pixel: about 2× slower on VGG's first layers); otherwise ConvTranspose.
  */
 export function inputGradientGraph(g: ConvGeometry): Uint8Array {
   const graph = new GraphBuilder();
-  const inputs = [valueInfo('dy', outShape(g)), valueInfo('w', filterShape(g))];
-  if (isPointwise(g)) {
-    // dx = dy · wᵀ over all pixels.
+  const layout = dataLayout(g);
+  const filter = inputGradientFilter(g);
+  if (filter === 'HWIO') {
     const dy = graph.op('Reshape', ['dy', graph.int64s([-1, g.outChannels])], []);
     const w = graph.op('Reshape', ['w', graph.int64s([g.inChannels, g.outChannels])], []);
     const product = graph.op('Gemm', [dy, w], [], { transB: { int: 1 } });
-    graph.op('Reshape', [product, graph.int64s([-1, g.inHeight, g.inWidth, g.inChannels])], [], {}, 'dx');
-    return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g))]);
-  }
-  const dy = graph.op('Transpose', ['dy'], [], { perm: { ints: TO_NCHW } });
-  const pads = flippedPads(g);
-  let dx: Value;
-  if (pads) {
-    // HWIO → [C, O, kh, kw] (OIHW of the swapped channels), then kh and kw reversed.
-    const swapped = graph.op('Transpose', ['w'], [], { perm: { ints: [2, 3, 0, 1] } });
-    const flipped = graph.op(
-      'Slice',
-      [
-        swapped,
-        graph.int64s([-1, -1]),
-        graph.int64s([-g.filterHeight - 1, -g.filterWidth - 1]),
-        graph.int64s([2, 3]),
-        graph.int64s([-1, -1]),
-      ],
-      [],
-    );
-    dx = graph.op('Conv', [dy, flipped], [], {
+    graph.op('Reshape', [product, graph.int64s(inShape(g, layout))], [], {}, 'dx');
+  } else if (filter === 'flipped') {
+    const attributes = {
       dilations: { ints: [g.dilationHeight, g.dilationWidth] },
-      pads: { ints: pads },
+      pads: { ints: flippedPads(g)! },
       kernel_shape: { ints: [g.filterHeight, g.filterWidth] },
-    });
+    };
+    graph.op('Conv', ['dy', 'w'], [], attributes, 'dx');
   } else {
-    const w = graph.op('Transpose', ['w'], [], { perm: { ints: HWIO_TO_OIHW } });
     const outputPadding = { ints: outputPaddings(g) };
-    dx = graph.op('ConvTranspose', [dy, w], [], { ...convAttributes(g), output_padding: outputPadding });
+    graph.op('ConvTranspose', ['dy', 'w'], [], { ...convAttributes(g), output_padding: outputPadding }, 'dx');
   }
-  graph.op('Transpose', [dx], [], { perm: { ints: TO_NHWC } }, 'dx');
-  return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g))]);
+  const wShape =
+    filter === 'HWIO'
+      ? filterShape(g)
+      : filter === 'OIHW'
+        ? oihwShape(g)
+        : [g.inChannels, g.outChannels, g.filterHeight, g.filterWidth];
+  const inputs = [valueInfo('dy', outShape(g, layout)), valueInfo('w', wShape)];
+  return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g, layout))]);
 }
 
 /**
@@ -240,6 +263,6 @@ export function filterGradientGraph(g: ConvGeometry): Uint8Array {
   }
   const all = taps.length === 1 ? taps[0]! : graph.op('Concat', taps, [], { axis: { int: 0 } });
   graph.op('Reshape', [all, graph.int64s(filterShape(g))], [], {}, 'dw');
-  const inputs = [valueInfo('x', inShape(g)), valueInfo('dy', outShape(g))];
+  const inputs = [valueInfo('x', inShape(g, 'NHWC')), valueInfo('dy', outShape(g, 'NHWC'))];
   return encode(graph, 'conv_filter_gradient', inputs, [valueInfo('dw', filterShape(g))]);
 }

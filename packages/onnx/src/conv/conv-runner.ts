@@ -4,13 +4,30 @@
  * tfjs-wasm's XNNPACK (wasm SIMD, no FMA). Data stays where the caller keeps it: inputs are read and outputs
  * written in place.
  */
-import { type ForwardOptions, filterGradientGraph, forwardGraph, inputGradientGraph } from './conv-graphs';
+import {
+  type DataLayout,
+  dataLayout,
+  type ForwardOptions,
+  filterGradientGraph,
+  filterShape,
+  forwardGraph,
+  inputGradientFilter,
+  inputGradientGraph,
+  inShape,
+  outShape,
+} from './conv-graphs';
+import { toFlippedCOHW, toOIHW } from './filter-layouts';
 import { type ConvGeometry, geometryKey } from './geometry';
 import { type FloatTensor, SyncSession } from './sync-session';
 
-/** Runs convolutions on ONNX Runtime, one session per graph (built on first use, kept). */
+/**
+ * Runs convolutions on ONNX Runtime, one session per graph (built on first use, kept). Filters are tfjs's
+ * HWIO; data is in `layout(g)` for the forward pass and input gradient, NHWC for the filter gradient.
+ */
 export class OrtConvRunner {
   private readonly sessions = new Map<string, SyncSession>();
+  /** A filter-sized array per geometry for the filter in the layout a graph takes (reused: no fresh pages). */
+  private readonly filters = new Map<string, Float32Array>();
 
   /** `threads`: ONNX Runtime's threads per convolution. */
   constructor(readonly threads: number) {}
@@ -20,7 +37,12 @@ export class OrtConvRunner {
     return this.sessions.size;
   }
 
-  /** y = activation(conv(x, w) + b) into `y` [N,Ho,Wo,O]; x [N,H,W,C], w [kh,kw,C,O], b [O] when options.bias. */
+  /** The layout of the forward pass's and input gradient's data for a geometry. */
+  layout(g: ConvGeometry): DataLayout {
+    return dataLayout(g);
+  }
+
+  /** y = activation(conv(x, w) + b) into `y`; x and y in `layout(g)`, w HWIO, b [O] when options.bias. */
   forward(
     g: ConvGeometry,
     options: ForwardOptions,
@@ -29,28 +51,45 @@ export class OrtConvRunner {
     b: Float32Array | null,
     y: Float32Array,
   ): void {
-    const key = `forward:${geometryKey(g)}:${options.bias}:${options.activation}:${options.alpha}`;
-    const inputs: Record<string, FloatTensor> = { x: this.input(g, x), w: this.filter(g, w) };
+    const key = geometryKey(g);
+    const layout = dataLayout(g);
+    const filter = layout === 'NHWC' ? this.tensor(w, filterShape(g)) : this.filter(g, key, w, 'OIHW');
+    const inputs: Record<string, FloatTensor> = { x: this.data(g, x, inShape(g, layout)), w: filter };
     if (options.bias) inputs.b = { data: b!, dims: [g.outChannels] };
-    this.session(key, () => forwardGraph(g, options)).run(inputs, { y: this.output(g, y) });
+    const session = this.session(
+      `forward:${key}:${options.bias}:${options.activation}:${options.alpha}`,
+      () => forwardGraph(g, options),
+    );
+    session.run(inputs, { y: this.data(g, y, outShape(g, layout)) });
   }
 
-  /** dx [N,H,W,C] of a convolution, from dy [N,Ho,Wo,O] and w [kh,kw,C,O]. */
+  /** dx of a convolution into `dx`, from dy and w (HWIO); dy and dx in `layout(g)`. */
   inputGradient(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
-    const session = this.session(`input-gradient:${geometryKey(g)}`, () => inputGradientGraph(g));
-    session.run({ dy: this.output(g, dy), w: this.filter(g, w) }, { dx: this.input(g, dx) });
+    const key = geometryKey(g);
+    const layout = dataLayout(g);
+    const form = inputGradientFilter(g);
+    const filter = form === 'HWIO' ? this.tensor(w, filterShape(g)) : this.filter(g, key, w, form);
+    const session = this.session(`input-gradient:${key}`, () => inputGradientGraph(g));
+    session.run(
+      { dy: this.data(g, dy, outShape(g, layout)), w: filter },
+      { dx: this.data(g, dx, inShape(g, layout)) },
+    );
   }
 
-  /** dW [kh,kw,C,O] of a convolution, from x [N,H,W,C] and dy [N,Ho,Wo,O]. */
+  /** dW (HWIO) of a convolution into `dw`, from x and dy, both NHWC. */
   filterGradient(g: ConvGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array): void {
     const session = this.session(`filter-gradient:${geometryKey(g)}`, () => filterGradientGraph(g));
-    session.run({ x: this.input(g, x), dy: this.output(g, dy) }, { dw: this.filter(g, dw) });
+    session.run(
+      { x: this.data(g, x, inShape(g, 'NHWC')), dy: this.data(g, dy, outShape(g, 'NHWC')) },
+      { dw: this.tensor(dw, filterShape(g)) },
+    );
   }
 
   /** Frees every session. */
   dispose(): void {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
+    this.filters.clear();
   }
 
   private session(key: string, build: () => Uint8Array): SyncSession {
@@ -62,15 +101,28 @@ export class OrtConvRunner {
     return session;
   }
 
-  private input(g: ConvGeometry, data: Float32Array): FloatTensor {
-    return { data, dims: [g.batchSize, g.inHeight, g.inWidth, g.inChannels] };
+  /** w (HWIO) converted into this geometry's filter array, in ONNX's layout or flipped for dx. */
+  private filter(g: ConvGeometry, key: string, w: Float32Array, form: 'OIHW' | 'flipped'): FloatTensor {
+    const id = `${form}:${key}`;
+    let out = this.filters.get(id);
+    if (!out) {
+      out = new Float32Array(w.length);
+      this.filters.set(id, out);
+    }
+    if (form === 'OIHW') toOIHW(g, w, out);
+    else toFlippedCOHW(g, w, out);
+    const dims =
+      form === 'OIHW'
+        ? [g.outChannels, g.inChannels, g.filterHeight, g.filterWidth]
+        : [g.inChannels, g.outChannels, g.filterHeight, g.filterWidth];
+    return { data: out, dims };
   }
 
-  private output(g: ConvGeometry, data: Float32Array): FloatTensor {
-    return { data, dims: [g.batchSize, g.outHeight, g.outWidth, g.outChannels] };
+  private data(g: ConvGeometry, data: Float32Array, shape: number[]): FloatTensor {
+    return { data, dims: [g.batchSize, ...shape.slice(1)] };
   }
 
-  private filter(g: ConvGeometry, data: Float32Array): FloatTensor {
-    return { data, dims: [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels] };
+  private tensor(data: Float32Array, dims: number[]): FloatTensor {
+    return { data, dims };
   }
 }
