@@ -17,8 +17,8 @@ function convolvedOnOrt(): boolean {
   tf.tidy(() =>
     tf
       .conv2d(
-        seededTensor([1, 6, 6, 3], 1) as tf.Tensor4D,
-        seededTensor([3, 3, 3, 4], 2) as tf.Tensor4D,
+        seededTensor([1, 6, 6, 8], 1) as tf.Tensor4D,
+        seededTensor([3, 3, 8, 4], 2) as tf.Tensor4D,
         1,
         'same',
       )
