@@ -86,7 +86,11 @@ async function warmUp(model: Detector, cfg: SSDConfig): Promise<void> {
 function torchSide(python: string, name: string, configFile: string, pth: string): SideResult {
   const runs = [...new Set([1, THREADS])].map((threads) => {
     const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
-    const args = [path.join(TORCH_DIR, 'torch_ssd_test.py'), '--config', configFile, '--data', DATA, '--ckpt', pth, '--model', name];
+    const flags = { config: configFile, data: DATA, ckpt: pth, model: name };
+    const args = [
+      path.join(TORCH_DIR, 'torch_ssd_test.py'),
+      ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]),
+    ];
     const out = execFileSync(python, args, { encoding: 'utf8', env });
     const row = JSON.parse(out.trim().split('\n').pop()!) as { images_per_s: number; mAP: number | null };
     return { threads, imagesPerSecond: row.images_per_s, mAP: row.mAP };
@@ -130,7 +134,10 @@ async function main(): Promise<void> {
       const pth = path.join(dir, `${name}.pth`);
       const onnx = path.join(dir, `${name}.onnx`);
       const configFile = path.join(dir, `${name}.json`);
-      writeFileSync(pth, writeTorchCheckpoint({ stateDict: model.torchStateDict(), extras: { iteration: 0 } }));
+      writeFileSync(
+        pth,
+        writeTorchCheckpoint({ stateDict: model.torchStateDict(), extras: { iteration: 0 } }),
+      );
       writeFileSync(onnx, exportOnnx(model));
       writeFileSync(configFile, JSON.stringify(cfg));
       model.dispose();

@@ -89,7 +89,9 @@ describe('torchStateDict', () => {
       copy.loadTorchStateDict(torch, 'torchStateDict');
       const copied = copy.stateDict();
       for (const [name, v] of source.stateDict()) {
-        const same = Buffer.from(v.dataSync().buffer).equals(Buffer.from(copied.get(name)!.dataSync().buffer));
+        const same = Buffer.from(v.dataSync().buffer).equals(
+          Buffer.from(copied.get(name)!.dataSync().buffer),
+        );
         expect([name, same]).toEqual([name, true]);
       }
       source.dispose();
