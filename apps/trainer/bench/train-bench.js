@@ -1,6 +1,6 @@
 // Training throughput (images/s) of the reference detectors on wasm with 1 and more worker threads, as
 // `ssd train` steps them: forward, MultiBox loss, gradients (split over threads and micro-batches) and the SGD
-// update. With --torch, the same batch through PyTorch (bench/torch_train_step.py, where python3-torch is
+// update. With --torch, the same batch through PyTorch (scripts/torch-reference/torch_train_step.py, where python3-torch is
 // installed), with OMP_NUM_THREADS = the most workers, side by side.
 // Usage (after `pnpm build`):
 //   node bench/train-bench.js [--runs mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4] [--workers 1,2]
@@ -17,6 +17,7 @@ const { registerTrainingKernels } = require('../dist/train/register-kernels');
 const { StepRunner } = require('../dist/train/parallel/step-runner');
 // The benchmarks' fixed batch (random images, two encoded boxes each) lives with the model benchmarks.
 const { batchOf } = require('./fixed-batch');
+const { findTorchPython } = require('../../../scripts/torch-reference/find-python');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,16 +76,16 @@ async function imagesPerSecond(name, n, workers, conv) {
 
 /** PyTorch's images/s on the same model and batch size, or undefined where python3-torch is missing. */
 function torchImagesPerSecond(name, n, threads) {
-  const script = path.join(__dirname, 'torch_train_step.py');
+  const script = path.join(__dirname, '../../../scripts/torch-reference/torch_train_step.py');
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
-  // PYTHON first, then the PATH's python3, then Debian's (python3-torch installs there; pyenv may shadow it).
-  let why = '';
-  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
+  const { python, why } = findTorchPython();
+  if (python) {
     const r = spawnSync(python, [script, name, String(n), String(steps)], { env, encoding: 'utf8' });
     if (r.status === 0) return Number(r.stdout.trim().split('\n').pop());
-    why = `${python}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+    console.log(`  PyTorch side failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  } else {
+    console.log(`  PyTorch side skipped (${why})`);
   }
-  console.log(`  PyTorch side skipped (${why})`);
   return undefined;
 }
 

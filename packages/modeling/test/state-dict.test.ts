@@ -76,3 +76,44 @@ test('a reference checkpoint with a missing, an extra and a mis-shaped tensor is
   );
   model.dispose();
 });
+
+describe('torchStateDict', () => {
+  test.each(CASES.filter(([config]) => config.includes('voc0712')))(
+    '%s gives the reference names, shapes and dtypes, and loads back into another model unchanged',
+    (config, fixture) => {
+      const keys = readJson<StateDictFixture>(fixture).keys;
+      const source = new SSDDetector(referenceConfig(config), { seed: 1 });
+      const torch = source.torchStateDict();
+      expect([...torch].map(([name, t]) => [name, t.shape, t.dtype])).toEqual(keys);
+      const copy = new SSDDetector(referenceConfig(config), { seed: 2 });
+      copy.loadTorchStateDict(torch, 'torchStateDict');
+      const copied = copy.stateDict();
+      for (const [name, v] of source.stateDict()) {
+        const same = Buffer.from(v.dataSync().buffer).equals(
+          Buffer.from(copied.get(name)!.dataSync().buffer),
+        );
+        expect([name, same]).toEqual([name, true]);
+      }
+      source.dispose();
+      copy.dispose();
+    },
+  );
+
+  test('convolution weights come out as [out, in, kh, kw] and depthwise ones as [channels, 1, kh, kw]', () => {
+    const model = new SSDDetector(referenceConfig('mobilenet_v2_ssd320_voc0712.yaml'), { seed: 3 });
+    const torch = model.torchStateDict();
+    const ours = model.stateDict();
+    // features.0.0: a 3×3 convolution 3 → 32, ours [kh, kw, in, out].
+    const conv = ours.get('backbone.features.0.0.weight')!.dataSync();
+    const convTorch = torch.get('backbone.features.0.0.weight')!.data;
+    const [o, i, y, x] = [17, 2, 1, 2];
+    expect(convTorch[((o * 3 + i) * 3 + y) * 3 + x]).toBe(conv[((y * 3 + x) * 3 + i) * 32 + o]);
+    // features.1.conv.0.0: depthwise 3×3 over 32 channels, ours [kh, kw, channels, 1].
+    const dw = ours.get('backbone.features.1.conv.0.0.weight')!.dataSync();
+    const dwTorch = torch.get('backbone.features.1.conv.0.0.weight')!.data;
+    const [c, dy, dx] = [29, 2, 0];
+    expect(dwTorch[(c * 3 + dy) * 3 + dx]).toBe(dw[(dy * 3 + dx) * 32 + c]);
+    expect(torch.get('backbone.features.0.1.num_batches_tracked')!.data).toEqual(new BigInt64Array([0n]));
+    model.dispose();
+  });
+});

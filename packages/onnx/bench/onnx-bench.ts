@@ -34,9 +34,15 @@ async function msPerImage(fn: () => Promise<unknown>): Promise<number> {
   return (performance.now() - start) / ITERS / BATCH;
 }
 
+// The Python benchmarks share the reference's model definitions in scripts/torch-reference.
+const TORCH_DIR = path.resolve(__dirname, '../../../../../scripts/torch-reference');
+const { findTorchPython } = require(path.join(TORCH_DIR, 'find-python.js')) as {
+  findTorchPython(): { python?: string; why?: string };
+};
+
 /** One run of the PyTorch script with `threads` OpenMP threads: ms per image by model. */
 function torchRun(python: string, threads: number): Map<string, number> {
-  const script = path.resolve(__dirname, '../../torch_ssd_bench.py');
+  const script = path.join(TORCH_DIR, 'torch_ssd_bench.py');
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
   const args = [script, '--models', MODELS.join(','), '--batch', String(BATCH), '--iters', String(ITERS)];
   const out = execFileSync(python, [...args, '--warmup', String(WARMUP)], { encoding: 'utf8', env });
@@ -52,15 +58,8 @@ function torchRun(python: string, threads: number): Map<string, number> {
  * for each other spinning and collapse when other work shares the cores — or why there is no PyTorch column.
  */
 function torchTimes(): Map<string, number> | string {
-  const python = ['python3', '/usr/bin/python3'].find((p) => {
-    try {
-      execFileSync(p, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!python) return 'no python3 with torch and torchvision: PyTorch column skipped';
+  const { python, why } = findTorchPython();
+  if (!python) return `${why}: PyTorch column skipped`;
   const runs = [...new Set([1, THREADS])].map((threads) => torchRun(python, threads));
   return new Map(MODELS.map((m) => [m, Math.min(...runs.map((r) => r.get(m) ?? Number.POSITIVE_INFINITY))]));
 }

@@ -16,6 +16,7 @@ import {
   type ForwardContext,
   Scope,
   StateStore,
+  type TorchStateTensor,
   type TorchSubsetLoad,
   type TorchTensorLike,
   type TrainingDraws,
@@ -148,6 +149,11 @@ export class SSDDetector {
    */
   loadTorchStateDict(tensors: ReadonlyMap<string, TorchTensorLike>, source?: string): void {
     this.store.loadTorch(tensors, source);
+  }
+
+  /** The reference's state_dict (PyTorch keys, shapes and layouts), e.g. for `writeTorchCheckpoint`. */
+  torchStateDict(): Map<string, TorchStateTensor> {
+    return this.store.toTorch();
   }
 
   /**

@@ -37,6 +37,7 @@ export {
   StateStore,
   type TensorSpec,
   TORCH_DEFAULT_INIT,
+  type TorchStateTensor,
   type TorchSubsetLoad,
 } from './state';
 export { HardSwish, hardSigmoid, Swish } from './swish';

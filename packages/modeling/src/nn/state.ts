@@ -7,7 +7,7 @@
 import { Rng } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeFans, type Initializer, torchDefaultUniform } from './init';
-import { type TorchLayout, type TorchTensorLike, tensorFromTorch } from './torch-layout';
+import { type TorchLayout, type TorchTensorLike, tensorFromTorch, toTorchLayout } from './torch-layout';
 
 /** One named tensor of the model. */
 export interface StateEntry {
@@ -21,6 +21,13 @@ export interface StateEntry {
   readonly torchShape: readonly number[];
   /** How the PyTorch tensor maps onto ours. */
   readonly layout: TorchLayout;
+}
+
+/** One tensor as a PyTorch state_dict holds it: PyTorch's shape, row-major data in PyTorch's layout. */
+export interface TorchStateTensor {
+  shape: number[];
+  dtype: 'float32' | 'int64';
+  data: Float32Array | BigInt64Array;
 }
 
 /** Initialisers used by layers that are not told otherwise, mirroring a PyTorch `reset_parameters` pass. */
@@ -160,6 +167,28 @@ export class StateStore {
       e.variable.assign(converted[i]);
       converted[i].dispose();
     });
+  }
+
+  /**
+   * Every tensor in PyTorch's layout and shape, by key in declaration order: what `torch.save` of the
+   * reference model's state_dict holds (integer counters as int64), so `loadTorch` and PyTorch read it back.
+   */
+  toTorch(): Map<string, TorchStateTensor> {
+    const out = new Map<string, TorchStateTensor>();
+    for (const e of this.entries()) {
+      const values = e.variable.dataSync();
+      const shape = [...e.torchShape];
+      if (e.variable.dtype === 'int32') {
+        out.set(e.name, { shape, dtype: 'int64', data: BigInt64Array.from(values, (v) => BigInt(v)) });
+      } else {
+        out.set(e.name, {
+          shape,
+          dtype: 'float32',
+          data: toTorchLayout(Float32Array.from(values), e.layout, e.variable.shape),
+        });
+      }
+    }
+    return out;
   }
 
   /**
