@@ -5,6 +5,7 @@ export {
   type ConvGeometry,
   type DataLayout,
   type ForwardOptions,
+  isPointwise,
   loadSyncRuntime,
   OrtConvRunner,
   SYNC_RUNTIME_VERSION,

@@ -52,9 +52,10 @@ function permuteLayout<T extends Float32Array | Int32Array>(
   layout: TorchLayout,
   tfShape: readonly number[],
   direction: Direction,
+  into?: T,
 ): T {
   if (layout === 'same') return values;
-  const out = new (values.constructor as new (n: number) => T)(values.length);
+  const out = into ?? new (values.constructor as new (n: number) => T)(values.length);
   const toTorch = direction === 'toTorch';
   const move = (torchIndex: number, ourIndex: number) => {
     if (toTorch) out[torchIndex] = values[ourIndex];
@@ -83,13 +84,17 @@ function permuteLayout<T extends Float32Array | Int32Array>(
   return out;
 }
 
-/** Our row-major values of a tensor of shape `tfShape` rearranged into PyTorch's layout (and ONNX's: OIHW). */
+/**
+ * Our row-major values of a tensor of shape `tfShape` rearranged into PyTorch's layout (and ONNX's: OIHW), in
+ * `into` when given (an array of the same length, reused by callers that convert every step).
+ */
 export function toTorchLayout(
   values: Float32Array,
   layout: TorchLayout,
   tfShape: readonly number[],
+  into?: Float32Array,
 ): Float32Array {
-  return permuteLayout(values, layout, tfShape, 'toTorch');
+  return permuteLayout(values, layout, tfShape, 'toTorch', into);
 }
 
 /** Converts a PyTorch tensor to a new tfjs tensor of shape `tfShape` in our layout. */

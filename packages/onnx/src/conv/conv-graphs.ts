@@ -43,10 +43,15 @@ export function outShape(g: ConvGeometry, layout: DataLayout): number[] {
     : [BATCH, g.outChannels, g.outHeight, g.outWidth];
 }
 
-/** tfjs's filter layout, HWIO. */
-export const filterShape = (g: ConvGeometry) => [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels];
-/** ONNX Conv's filter layout, OIHW. */
-const oihwShape = (g: ConvGeometry) => [g.outChannels, g.inChannels, g.filterHeight, g.filterWidth];
+/** A filter's layout: tfjs's HWIO, ONNX Conv's OIHW, or the input gradient's [C, O, kh, kw] spatially flipped. */
+export type FilterLayout = 'HWIO' | 'OIHW' | 'flipped';
+
+/** The filter's dimensions in a layout. */
+export function filterDims(g: ConvGeometry, layout: FilterLayout = 'HWIO'): number[] {
+  const { filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = g;
+  if (layout === 'HWIO') return [kh, kw, c, o];
+  return layout === 'OIHW' ? [o, c, kh, kw] : [c, o, kh, kw];
+}
 
 /** Conv's spatial attributes for a geometry (ONNX pads: begins, then ends). */
 function convAttributes(g: ConvGeometry) {
@@ -110,6 +115,11 @@ export function dataLayout(g: ConvGeometry): DataLayout {
   return isPointwise(g) ? 'NHWC' : 'NCHW';
 }
 
+/** Which filter layout `forwardGraph(g)` takes. */
+export function forwardFilter(g: ConvGeometry): FilterLayout {
+  return isPointwise(g) ? 'HWIO' : 'OIHW';
+}
+
 /**
  * y = activation(conv(x, w) + b), inputs x, w (and b [O]), output y, data in `dataLayout(g)`: pointwise, a
  * matrix product with w HWIO; otherwise ONNX's Conv with w OIHW.
@@ -130,10 +140,7 @@ export function forwardGraph(g: ConvGeometry, options: ForwardOptions): Uint8Arr
     y = graph.op('Conv', inputs, [], convAttributes(g), linear ? 'y' : undefined);
     if (!linear) y = activate(graph, y, options.activation, options.alpha, 'y');
   }
-  const inputs = [
-    valueInfo('x', inShape(g, layout)),
-    valueInfo('w', layout === 'NHWC' ? filterShape(g) : oihwShape(g)),
-  ];
+  const inputs = [valueInfo('x', inShape(g, layout)), valueInfo('w', filterDims(g, forwardFilter(g)))];
   if (options.bias) inputs.push(valueInfo('b', [g.outChannels]));
   return encode(graph, 'conv_forward', inputs, [valueInfo('y', outShape(g, layout))]);
 }
@@ -176,11 +183,8 @@ function flippedPads(g: ConvGeometry): number[] | null {
   return pads.every((v) => v >= 0) ? pads : null;
 }
 
-/** The filter the input-gradient graph takes: HWIO, OIHW, or [C, O, kh, kw] spatially flipped. */
-export type InputGradientFilter = 'HWIO' | 'OIHW' | 'flipped';
-
 /** Which filter layout `inputGradientGraph(g)` takes. */
-export function inputGradientFilter(g: ConvGeometry): InputGradientFilter {
+export function inputGradientFilter(g: ConvGeometry): FilterLayout {
   if (isPointwise(g)) return 'HWIO';
   return flippedPads(g) ? 'flipped' : 'OIHW';
 }
@@ -201,23 +205,14 @@ export function inputGradientGraph(g: ConvGeometry): Uint8Array {
     const product = graph.op('Gemm', [dy, w], [], { transB: { int: 1 } });
     graph.op('Reshape', [product, graph.int64s(inShape(g, layout))], [], {}, 'dx');
   } else if (filter === 'flipped') {
-    const attributes = {
-      dilations: { ints: [g.dilationHeight, g.dilationWidth] },
-      pads: { ints: flippedPads(g)! },
-      kernel_shape: { ints: [g.filterHeight, g.filterWidth] },
-    };
+    // Stride 1 (flippedPads' condition), so only the padding differs from the forward convolution's.
+    const attributes = { ...convAttributes(g), pads: { ints: flippedPads(g)! } };
     graph.op('Conv', ['dy', 'w'], [], attributes, 'dx');
   } else {
     const outputPadding = { ints: outputPaddings(g) };
     graph.op('ConvTranspose', ['dy', 'w'], [], { ...convAttributes(g), output_padding: outputPadding }, 'dx');
   }
-  const wShape =
-    filter === 'HWIO'
-      ? filterShape(g)
-      : filter === 'OIHW'
-        ? oihwShape(g)
-        : [g.inChannels, g.outChannels, g.filterHeight, g.filterWidth];
-  const inputs = [valueInfo('dy', outShape(g, layout)), valueInfo('w', wShape)];
+  const inputs = [valueInfo('dy', outShape(g, layout)), valueInfo('w', filterDims(g, filter))];
   return encode(graph, 'conv_input_gradient', inputs, [valueInfo('dx', inShape(g, layout))]);
 }
 
@@ -262,7 +257,7 @@ export function filterGradientGraph(g: ConvGeometry): Uint8Array {
     }
   }
   const all = taps.length === 1 ? taps[0]! : graph.op('Concat', taps, [], { axis: { int: 0 } });
-  graph.op('Reshape', [all, graph.int64s(filterShape(g))], [], {}, 'dw');
+  graph.op('Reshape', [all, graph.int64s(filterDims(g))], [], {}, 'dw');
   const inputs = [valueInfo('x', inShape(g, 'NHWC')), valueInfo('dy', outShape(g, 'NHWC'))];
-  return encode(graph, 'conv_filter_gradient', inputs, [valueInfo('dw', filterShape(g))]);
+  return encode(graph, 'conv_filter_gradient', inputs, [valueInfo('dw', filterDims(g))]);
 }

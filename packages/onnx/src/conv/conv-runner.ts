@@ -4,19 +4,22 @@
  * tfjs-wasm's XNNPACK (wasm SIMD, no FMA). Data stays where the caller keeps it: inputs are read and outputs
  * written in place.
  */
+import { nn } from '@ssd/modeling';
 import {
   type DataLayout,
   dataLayout,
+  type FilterLayout,
   type ForwardOptions,
+  filterDims,
   filterGradientGraph,
-  filterShape,
+  forwardFilter,
   forwardGraph,
   inputGradientFilter,
   inputGradientGraph,
   inShape,
   outShape,
 } from './conv-graphs';
-import { toFlippedCOHW, toOIHW } from './filter-layouts';
+import { toFlippedCOHW } from './filter-layouts';
 import { type ConvGeometry, geometryKey } from './geometry';
 import { type FloatTensor, SyncSession } from './sync-session';
 
@@ -53,7 +56,7 @@ export class OrtConvRunner {
   ): void {
     const key = geometryKey(g);
     const layout = dataLayout(g);
-    const filter = layout === 'NHWC' ? this.tensor(w, filterShape(g)) : this.filter(g, key, w, 'OIHW');
+    const filter = this.filter(g, key, w, forwardFilter(g));
     const inputs: Record<string, FloatTensor> = { x: this.data(g, x, inShape(g, layout)), w: filter };
     if (options.bias) inputs.b = { data: b!, dims: [g.outChannels] };
     const session = this.session(
@@ -67,8 +70,7 @@ export class OrtConvRunner {
   inputGradient(g: ConvGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
     const key = geometryKey(g);
     const layout = dataLayout(g);
-    const form = inputGradientFilter(g);
-    const filter = form === 'HWIO' ? this.tensor(w, filterShape(g)) : this.filter(g, key, w, form);
+    const filter = this.filter(g, key, w, inputGradientFilter(g));
     const session = this.session(`input-gradient:${key}`, () => inputGradientGraph(g));
     session.run(
       { dy: this.data(g, dy, outShape(g, layout)), w: filter },
@@ -81,7 +83,7 @@ export class OrtConvRunner {
     const session = this.session(`filter-gradient:${geometryKey(g)}`, () => filterGradientGraph(g));
     session.run(
       { x: this.data(g, x, inShape(g, 'NHWC')), dy: this.data(g, dy, outShape(g, 'NHWC')) },
-      { dw: this.tensor(dw, filterShape(g)) },
+      { dw: { data: dw, dims: filterDims(g) } },
     );
   }
 
@@ -101,28 +103,22 @@ export class OrtConvRunner {
     return session;
   }
 
-  /** w (HWIO) converted into this geometry's filter array, in ONNX's layout or flipped for dx. */
-  private filter(g: ConvGeometry, key: string, w: Float32Array, form: 'OIHW' | 'flipped'): FloatTensor {
-    const id = `${form}:${key}`;
+  /** w (HWIO) in `layout`: as it is, or converted into this geometry's array for that layout. */
+  private filter(g: ConvGeometry, key: string, w: Float32Array, layout: FilterLayout): FloatTensor {
+    const dims = filterDims(g, layout);
+    if (layout === 'HWIO') return { data: w, dims };
+    const id = `${layout}:${key}`;
     let out = this.filters.get(id);
     if (!out) {
       out = new Float32Array(w.length);
       this.filters.set(id, out);
     }
-    if (form === 'OIHW') toOIHW(g, w, out);
+    if (layout === 'OIHW') nn.toTorchLayout(w, 'conv', filterDims(g), out);
     else toFlippedCOHW(g, w, out);
-    const dims =
-      form === 'OIHW'
-        ? [g.outChannels, g.inChannels, g.filterHeight, g.filterWidth]
-        : [g.inChannels, g.outChannels, g.filterHeight, g.filterWidth];
     return { data: out, dims };
   }
 
   private data(g: ConvGeometry, data: Float32Array, shape: number[]): FloatTensor {
     return { data, dims: [g.batchSize, ...shape.slice(1)] };
-  }
-
-  private tensor(data: Float32Array, dims: number[]): FloatTensor {
-    return { data, dims };
   }
 }

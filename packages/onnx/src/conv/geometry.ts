@@ -49,7 +49,7 @@ export function geometryKey(g: ConvGeometry): string {
 }
 
 /** The output size a convolution of this geometry has along one axis, by ONNX's (and tfjs's) formula. */
-export function convOutputSize(
+function convOutputSize(
   size: number,
   kernel: number,
   stride: number,
