@@ -18,15 +18,3 @@ export function padInput(x: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tens
     [0, 0],
   ]);
 }
-
-/** A 1×1 convolution with stride 1 and no padding: a matrix product over pixels. */
-export function isPointwise(info: backend_util.Conv2DInfo): boolean {
-  const { top, bottom, left, right } = info.padInfo;
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    top + bottom + left + right === 0
-  );
-}

@@ -1,7 +1,8 @@
 import { opsKernel } from '@ssd/modeling';
+import { isPointwise } from '@ssd/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util, type Conv2DBackpropInputAttrs, type KernelFunc } from '@tensorflow/tfjs-core';
-import { isPointwise, requireChannelsLast } from './conv-padding';
+import { requireChannelsLast } from './conv-padding';
 import { flippedSwappedFilter } from './flip-filter';
 import { spreadDyForInputGradient } from './spread-dy';
 

@@ -57,11 +57,22 @@ const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 
 /**
- * `t` [n, h, w, c] in the runner's layout for `g`. Layout changes run on wasm's Transpose, about 25× faster
- * than ONNX Runtime's here.
+ * `run` from `input` (NHWC) into a new tensor of NHWC shape `shape`, both in the runner's layout for the
+ * geometry (NCHW: transposed there and back on wasm's Transpose, about 25× faster than ONNX Runtime's here).
  */
-const toLayout = (t: tf.Tensor, nchw: boolean) => (nchw ? tf.transpose(t, TO_NCHW) : t);
-const fromLayout = (t: tf.Tensor, nchw: boolean) => (nchw ? tf.transpose(t, TO_NHWC) : t);
+function inRunnerLayout(
+  nchw: boolean,
+  input: tf.Tensor,
+  shape: number[],
+  run: (input: Float32Array, out: Float32Array) => void,
+): tf.Tensor {
+  const moved = nchw ? tf.transpose(input, TO_NCHW) : input;
+  // Views of wasm's heap are taken once the output is allocated (allocation may move the heap).
+  const out = tensorFilledBy(nchw ? TO_NCHW.map((axis) => shape[axis]!) : shape, (o) =>
+    run(floats(moved), o),
+  );
+  return nchw ? tf.transpose(out, TO_NHWC) : out;
+}
 
 /**
  * tfjs kernels that run the convolutions of a training step on ONNX Runtime (forward, fused forward, input
@@ -98,15 +109,10 @@ export function ortConvKernels(runnerNow: () => OrtConvRunner | null): KernelTab
         activation: activation as ConvActivation,
         alpha: a.leakyreluAlpha ?? 0.2,
       };
-      return (t, runner) => {
-        const nchw = runner.layout(g) === 'NCHW';
-        const xs = toLayout(t.x!, nchw);
-        const shape = nchw ? [g.batchSize, g.outChannels, g.outHeight, g.outWidth] : g.outShape;
-        const y = tensorFilledBy(shape, (out) =>
-          runner.forward(g, options, floats(xs), floats(t.filter!), withBias ? floats(t.bias!) : null, out),
+      return (t, runner) =>
+        inRunnerLayout(runner.layout(g) === 'NCHW', t.x!, g.outShape, (x, out) =>
+          runner.forward(g, options, x, floats(t.filter!), withBias ? floats(t.bias!) : null, out),
         );
-        return fromLayout(y, nchw);
-      };
     });
 
   const inputGradient = (own: KernelFunc) =>
@@ -116,15 +122,10 @@ export function ortConvKernels(runnerNow: () => OrtConvRunner | null): KernelTab
       if (g == null || unsupportedInputGradient(g) != null) return null;
       if (g.outChannels * g.filterHeight * g.filterWidth < ORT_MIN_DEPTH) return null;
       if (g.outHeight !== dy!.shape[1] || g.outWidth !== dy!.shape[2]) return null;
-      return (t, runner) => {
-        const nchw = runner.layout(g) === 'NCHW';
-        const dys = toLayout(t.dy!, nchw);
-        const shape = nchw ? [g.batchSize, g.inChannels, g.inHeight, g.inWidth] : g.inShape;
-        const dx = tensorFilledBy(shape, (out) =>
-          runner.inputGradient(g, floats(dys), floats(t.filter!), out),
+      return (t, runner) =>
+        inRunnerLayout(runner.layout(g) === 'NCHW', t.dy!, g.inShape, (dy, out) =>
+          runner.inputGradient(g, dy, floats(t.filter!), out),
         );
-        return fromLayout(dx, nchw);
-      };
     });
 
   const filterGradient = (own: KernelFunc) =>

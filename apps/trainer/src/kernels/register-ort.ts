@@ -1,5 +1,4 @@
 import { loadSyncRuntime, OrtConvRunner } from '@ssd/onnx';
-import * as tf from '@tensorflow/tfjs-core';
 import { installKernels } from './install-kernels';
 import { ortConvKernels } from './ort-convs';
 import { registerWasmGradientKernels } from './register-wasm';
@@ -31,9 +30,4 @@ export function useOrtConvolutions(threads: number | null): string[] {
   }
   active = runner;
   return names;
-}
-
-/** Whether wasm's convolutions currently run on ONNX Runtime. */
-export function ortConvolutionsActive(): boolean {
-  return active !== null && tf.getKernel(tf.Conv2D, 'wasm') != null;
 }

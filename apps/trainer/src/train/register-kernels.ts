@@ -1,12 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { SSDConfig } from '@ssd/config';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  registerTfjsGradients,
-  registerWasmGradientKernels,
-  registerWebGpuGradientKernels,
-  useOrtConvolutions,
-} from '../kernels';
+import { registerTfjsGradients, registerWebGpuGradientKernels, useOrtConvolutions } from '../kernels';
 import { resolveTrainWorkers } from './parallel/plan';
 
 /**
@@ -28,7 +23,7 @@ export function registerTrainingKernels(cfg: SSDConfig): string | null {
     }
     return null;
   }
-  registerWasmGradientKernels();
+  // useOrtConvolutions registers wasm's gradient kernels on every path, then wraps its convolutions.
   if (mode === 'tfjs') {
     useOrtConvolutions(null);
     return "Convolutions: wasm's own (SOLVER.CONV_RUNTIME tfjs)";
