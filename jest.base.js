@@ -10,6 +10,4 @@ module.exports = {
   testTimeout: 120000,
   // Drops tfjs's "already registered" / "platform already set" notices (see the file).
   setupFiles: [require.resolve('./jest.setup.js')],
-  // Packages whose issues have not landed yet have no tests; the summary still counts them.
-  passWithNoTests: true,
 };

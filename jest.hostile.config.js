@@ -2,7 +2,7 @@
 // Malicious or degenerate checkpoints, images, annotations, configs and output folders, each of which
 // must end in one message naming the file or key, in bounded time and memory.
 const path = require('node:path');
-const { testTimeout, passWithNoTests, ...project } = require('./jest.base.js');
+const { testTimeout, ...project } = require('./jest.base.js');
 
 const PACKAGES = [
   'packages/config',

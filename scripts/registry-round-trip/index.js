@@ -33,7 +33,7 @@ const { createProject, installedCopies } = require('./user-project');
 const ROOT = path.join(__dirname, '..', '..');
 const PHOTO = path.join(__dirname, 'fixtures', 'photo.jpg');
 // Reference-format weights (random init) for the detection example: the zoo's files need a download.
-const CHECKPOINT = path.join(ROOT, '..', 'shared', 'fixtures', 'reference', 'mobilenet_v2_ssd320_random.pth');
+const CHECKPOINT = path.join(ROOT, 'fixtures', 'reference', 'mobilenet_v2_ssd320_random.pth');
 const PATCHED = '@ssd/modeling';
 const MANAGERS = ['npm', 'pnpm'];
 

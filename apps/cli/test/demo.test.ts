@@ -3,11 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VOC_CLASSES } from '@ssd/config';
+import { DEMO_IMAGES_DIR as IMAGES, REFERENCE_DIR as REFERENCE } from '@ssd-test/kit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
-const REFERENCE = path.resolve(ROOT, '../shared/fixtures/reference');
-const IMAGES = path.resolve(ROOT, '../shared/demo-images');
 const THRESHOLD = 0.9;
 
 interface Entry {

@@ -7,11 +7,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dumpConfig, loadConfig, VOC_CLASSES } from '@ssd/config';
+import { DEMO_IMAGES_DIR as IMAGES, REFERENCE_DIR as REFERENCE } from '@ssd-test/kit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
-const REFERENCE = path.resolve(ROOT, '../shared/fixtures/reference');
-const IMAGES = path.resolve(ROOT, '../shared/demo-images');
 const MOBILENET = path.join(ROOT, 'configs/mobilenet_v2_ssd320_voc0712.yaml');
 
 function ssd(...args: string[]) {

@@ -4,11 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEMO_IMAGES_DIR as IMAGES, REFERENCE_DIR as REFERENCE } from '@ssd-test/kit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
-const REFERENCE = path.resolve(ROOT, '../shared/fixtures/reference');
-const IMAGES = path.resolve(ROOT, '../shared/demo-images');
 // A reference-format checkpoint of the right architecture, served under the published file's name.
 const CKPT = readFileSync(path.join(REFERENCE, 'mobilenet_v2_ssd320_random.pth'));
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));

@@ -6,7 +6,7 @@ import { buildOptimizer } from '@ssd/solver';
 import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import { registerTfjsGradients, type TrainHook, train } from '../src';
 import { StepRunner } from '../src/train/parallel/step-runner';
 import { toyBatch } from './helpers/toy-batch';
@@ -16,7 +16,7 @@ let project: ToyProject;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   registerTfjsGradients();
-  project = await tinyProject();
+  project = await writeToyProject();
 });
 
 interface Run {
@@ -26,7 +26,7 @@ interface Run {
 
 /** Two SGD steps on the batch with the given workers and micro-batch size, from the seeded initial weights. */
 async function twoSteps(workers: number, micro: number): Promise<Run> {
-  const cfg = tinyConfig(project, [
+  const cfg = toyConfig(project, [
     'SOLVER.BATCH_SIZE',
     '4',
     'SOLVER.TRAIN_WORKERS',
@@ -98,12 +98,12 @@ describe('training on 2 workers', () => {
     const overrides = ['SOLVER.BATCH_SIZE', '4', 'SOLVER.TRAIN_WORKERS', '2'];
     const options = { log: () => {}, progress: false as const, saveStep: 0, evalStep: 0, skipTest: true };
     const workerImports = ['@ssd-test/custom-backbone'];
-    const straight = tinyConfig(project, overrides);
+    const straight = toyConfig(project, overrides);
     const lines: string[] = [];
     await train(straight, { ...options, workerImports, log: (l) => lines.push(l) });
     expect(lines).toContain('SOLVER.BATCH_SIZE: batch 4 runs as 2 workers of 2 images on cpu');
 
-    const split = tinyConfig(project, overrides);
+    const split = toyConfig(project, overrides);
     const controller = new AbortController();
     const stop: TrainHook = {
       afterStep(_ctx, step) {
@@ -121,7 +121,7 @@ describe('training on 2 workers', () => {
   });
 
   it('names the module a worker lacks when it cannot build the model', async () => {
-    const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.TRAIN_WORKERS', '2']);
+    const cfg = toyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.TRAIN_WORKERS', '2']);
     await expect(train(cfg, { log: () => {}, progress: false })).rejects.toThrow(
       /training worker 1: .*toy_backbone.*workerImports/s,
     );
@@ -131,7 +131,7 @@ describe('training on 2 workers', () => {
   (availableParallelism() > 1 ? it : it.skip)(
     'by default falls back to the main thread, saying why, when workers cannot build the model',
     async () => {
-      const cfg = tinyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.MAX_ITER', '1']);
+      const cfg = toyConfig(project, ['SOLVER.BATCH_SIZE', '4', 'SOLVER.MAX_ITER', '1']);
       const lines: string[] = [];
       const r = await train(cfg, { log: (l) => lines.push(l), progress: false, skipTest: true, evalStep: 0 });
       expect(r.finished).toBe(true);

@@ -11,8 +11,8 @@ import {
 } from '@ssd/engine';
 import { buildDetectionModel } from '@ssd/modeling';
 import type { ToyProject } from '@ssd-test/custom-backbone';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
 import { MetricsFile, NonFiniteLossError, preflight, runEvaluation, train } from '../src';
 import { LOCK_FILE, lockOutputDir, withOutputLock } from '../src/train/output-lock';
 
@@ -23,7 +23,7 @@ const dir = () => mkdtempSync(path.join(tmpdir(), 'ssd-hostile-'));
 
 let data: ToyProject;
 beforeAll(async () => {
-  data = await tinyProject();
+  data = await writeToyProject();
 });
 
 describe('hostile resume checkpoints', () => {
@@ -101,7 +101,7 @@ describe('hostile resume checkpoints', () => {
   });
 
   it('a resume checkpoint whose optimizer state fits no parameter names the file and leaks no tensors', async () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     await initBackend('js', () => {});
     const model = buildDetectionModel(cfg);
     const records = await modelStateRecords(model);
@@ -120,7 +120,7 @@ describe('hostile resume checkpoints', () => {
   });
 
   it('an emptied last_checkpoint is an error naming it and the newest checkpoint, not a silent restart', async () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     const state = { model: new Map(), iteration: 3 };
     saveTrainingCheckpoint(path.join(cfg.OUTPUT_DIR, 'model_000003.safetensors'), state);
     saveTrainingCheckpoint(path.join(cfg.OUTPUT_DIR, 'model_000006.safetensors'), state);
@@ -227,17 +227,17 @@ describe('hostile data sets for training', () => {
       "MODEL.NUM_CLASSES is 21 but data set 'toy_train' has 6 classes (background and 5: circle, square",
     ],
   ])('MODEL.NUM_CLASSES must match %s data set', (_, overrides, message) => {
-    expect(() => preflight(tinyConfig(data, overrides))).toThrow(message);
+    expect(() => preflight(toyConfig(data, overrides))).toThrow(message);
   });
 
   it('MODEL.NUM_CLASSES must match every test data set', () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     cfg.DATASETS.CATALOG.toy_test!.CLASS_NAMES = ['circle', 'square'];
     expect(() => preflight(cfg)).toThrow("MODEL.NUM_CLASSES is 6 but data set 'toy_test' has 3 classes");
   });
 
   it('evaluation (ssd test) checks MODEL.NUM_CLASSES against each test data set before inference', async () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     cfg.DATASETS.CATALOG.toy_test!.CLASS_NAMES = ['circle', 'square'];
     await initBackend('js', () => {});
     const model = buildDetectionModel(cfg);
@@ -259,7 +259,7 @@ describe('hostile data sets for training', () => {
       );
     }
     writeFileSync(path.join(voc, 'ImageSets', 'Main', 'empties.txt'), 'empty1\nempty2\n');
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     cfg.DATASETS.CATALOG.toy_train!.SPLIT = 'empties';
     expect(() => preflight(cfg)).toThrow(
       'none of the 2 images of the training data (toy_train) has an object to learn from (no objects, or only difficult or crowd ones)',
@@ -281,7 +281,7 @@ describe('hostile data sets for training', () => {
       }),
     );
     mkdirSync(path.join(coco, 'img'));
-    const cfg = tinyConfig(data, ['DATASETS.TRAIN', '("crowd",)']);
+    const cfg = toyConfig(data, ['DATASETS.TRAIN', '("crowd",)']);
     cfg.DATASETS.CATALOG.crowd = { FORMAT: 'coco', DATA_DIR: path.join(coco, 'img'), ANN_FILE: annFile };
     expect(() => preflight(cfg)).toThrow('none of the 1 images of the training data (crowd) has an object');
   });
@@ -300,7 +300,7 @@ describe('hostile data sets for training', () => {
 
 describe('the lock around train', () => {
   it('refuses to train in an OUTPUT_DIR another run holds', async () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     const lock = lockOutputDir(cfg.OUTPUT_DIR, () => {});
     try {
       await expect(train(cfg, { log: () => {}, progress: false })).rejects.toThrow(

@@ -6,7 +6,7 @@ import { buildOptimizer } from '@ssd/solver';
 import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import { registerTfjsGradients } from '../src';
 import { StepRunner, type StepRunnerOptions } from '../src/train/parallel/step-runner';
 import { toyBatch } from './helpers/toy-batch';
@@ -16,7 +16,7 @@ let project: ToyProject;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   registerTfjsGradients();
-  project = await tinyProject();
+  project = await writeToyProject();
 });
 
 const FAULTY = path.join(__dirname, 'helpers', 'faulty-backbone.js');
@@ -39,7 +39,7 @@ async function oneStep(
   overrides: string[] = [],
   options: Partial<StepRunnerOptions> = {},
 ): Promise<Step> {
-  const cfg = tinyConfig(project, [
+  const cfg = toyConfig(project, [
     'SOLVER.BATCH_SIZE',
     String(images),
     'SOLVER.TRAIN_WORKERS',

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Checkpointer, loadTrainingCheckpoint } from '@ssd/engine';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import { train } from '../src';
 
 const quiet = { log: () => {}, progress: false as const, saveStep: 3, evalStep: 0 };
@@ -18,7 +18,7 @@ async function waitFor(file: string, child: ReturnType<typeof spawn>, ms: number
 }
 
 it('a run killed while writing a checkpoint resumes cleanly from the previous one', async () => {
-  const data = await tinyProject();
+  const data = await writeToyProject();
   const out = mkdtempSync(path.join(tmpdir(), 'ssd-crash-'));
   // Freeze in the second checkpoint write (model_final), after model_000003 is complete.
   const child = spawn(
@@ -40,7 +40,7 @@ it('a run killed while writing a checkpoint resumes cleanly from the previous on
   expect(loadTrainingCheckpoint(pointed).iteration).toBe(3);
 
   const lines: string[] = [];
-  const resumed = await train(tinyConfig(data, [], out), { ...quiet, log: (l) => lines.push(l) });
+  const resumed = await train(toyConfig(data, [], out), { ...quiet, log: (l) => lines.push(l) });
   expect(resumed.resumedFrom).toBe(pointed);
   expect(resumed.finished).toBe(true);
   // The killed run's lock and its full-size temporary file are cleaned up, and the log says so.
@@ -52,7 +52,7 @@ it('a run killed while writing a checkpoint resumes cleanly from the previous on
   );
   expect(readdirSync(out).filter((f) => f.endsWith('.tmp') || f === 'train.lock')).toEqual([]);
 
-  const straight = tinyConfig(data);
+  const straight = toyConfig(data);
   await train(straight, quiet);
   const a = loadTrainingCheckpoint(new Checkpointer(straight.OUTPUT_DIR).lastCheckpoint()!);
   const b = loadTrainingCheckpoint(new Checkpointer(out).lastCheckpoint()!);

@@ -2,14 +2,14 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'nod
 import path from 'node:path';
 import { Checkpointer, loadTrainingCheckpoint } from '@ssd/engine';
 import type { ToyProject } from '@ssd-test/custom-backbone';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import { type TrainHook, train } from '../src';
 
 let data: ToyProject;
 const quiet = { log: () => {}, progress: false as const };
 
 beforeAll(async () => {
-  data = await tinyProject();
+  data = await writeToyProject();
 });
 
 function finalModel(outputDir: string) {
@@ -33,11 +33,11 @@ function stopAfter(at: number): { hook: TrainHook; signal: AbortSignal } {
 
 describe('train', () => {
   it('stopped and resumed reaches exactly the parameters of an uninterrupted run', async () => {
-    const straight = tinyConfig(data);
+    const straight = toyConfig(data);
     const r1 = await train(straight, { ...quiet, saveStep: 0, evalStep: 0 });
     expect(r1).toEqual({ iteration: 6, finished: true, resumedFrom: undefined });
 
-    const split = tinyConfig(data);
+    const split = toyConfig(data);
     const { hook, signal } = stopAfter(3);
     const first = await train(split, { ...quiet, saveStep: 0, evalStep: 0, hooks: [hook], signal });
     expect(first).toEqual({ iteration: 3, finished: false, resumedFrom: undefined });
@@ -69,7 +69,7 @@ describe('train', () => {
   });
 
   it('logs, checkpoints every save_step and evaluates at the end', async () => {
-    const cfg = tinyConfig(data);
+    const cfg = toyConfig(data);
     const lines: string[] = [];
     await train(cfg, { log: (l) => lines.push(l), progress: false, logStep: 2, saveStep: 4, evalStep: 0 });
     const logLines = lines.filter((l) => l.startsWith('iter: '));
@@ -91,31 +91,31 @@ describe('train', () => {
 
   it('stops before training on an unwritable OUTPUT_DIR, an empty data set or a missing one', async () => {
     if (process.getuid?.() !== 0) {
-      const locked = path.join(tinyConfig(data).OUTPUT_DIR, 'locked');
+      const locked = path.join(toyConfig(data).OUTPUT_DIR, 'locked');
       mkdirSync(locked);
       chmodSync(locked, 0o500);
-      await expect(train(tinyConfig(data, [], path.join(locked, 'out')), quiet)).rejects.toThrow(
+      await expect(train(toyConfig(data, [], path.join(locked, 'out')), quiet)).rejects.toThrow(
         /OUTPUT_DIR .* is not writable/,
       );
     }
-    const file = path.join(tinyConfig(data).OUTPUT_DIR, 'a-file');
+    const file = path.join(toyConfig(data).OUTPUT_DIR, 'a-file');
     require('node:fs').writeFileSync(file, '');
-    await expect(train(tinyConfig(data, [], path.join(file, 'out')), quiet)).rejects.toThrow(
+    await expect(train(toyConfig(data, [], path.join(file, 'out')), quiet)).rejects.toThrow(
       /OUTPUT_DIR .* is not writable/,
     );
 
-    const empty = tinyConfig(data);
+    const empty = toyConfig(data);
     empty.DATASETS.CATALOG.toy_train!.SPLIT = 'none';
     require('node:fs').writeFileSync(path.join(data.dir, 'data', 'ImageSets', 'Main', 'none.txt'), '');
     await expect(train(empty, quiet)).rejects.toThrow(/no images/);
     expect(existsSync(path.join(empty.OUTPUT_DIR, 'last_checkpoint'))).toBe(false);
 
-    const missing = tinyConfig(data, ['DATASETS.TRAIN', '("voc_2099_trainval",)']);
+    const missing = toyConfig(data, ['DATASETS.TRAIN', '("voc_2099_trainval",)']);
     await expect(train(missing, quiet)).rejects.toThrow(/voc_2099_trainval/);
   });
 
   it('stops with a clear message on a non-finite loss, keeping the last good checkpoint', async () => {
-    const cfg = tinyConfig(data, ['SOLVER.LR', '1e30', 'SOLVER.WARMUP_ITERS', '0']);
+    const cfg = toyConfig(data, ['SOLVER.LR', '1e30', 'SOLVER.WARMUP_ITERS', '0']);
     await expect(train(cfg, { ...quiet, saveStep: 1, evalStep: 0 })).rejects.toThrow(
       /loss is not finite at iteration \d+/,
     );

@@ -1,10 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { buildPriors, matchAndEncode } from '@ssd/boxes';
-import type { SSDConfig } from '@ssd/config';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { BACKBONES, nn, SSDDetector } from '@ssd/modeling';
+import { TINY_MOBILENET_CONFIG } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { tinyMobilenetConfig } from '../../../packages/modeling/test/detector-helpers';
 import { registerTfjsGradients, registerWasmGradientKernels } from '../src';
 
 /**
@@ -40,7 +40,7 @@ BACKBONES.register('train_step_toy', (_cfg, scope) => {
 });
 
 function toyConfig(): SSDConfig {
-  const cfg = tinyMobilenetConfig();
+  const cfg = cloneConfig(loadConfig(TINY_MOBILENET_CONFIG));
   cfg.MODEL.BACKBONE.NAME = 'train_step_toy';
   cfg.MODEL.BACKBONE.OUT_CHANNELS = [8, 8];
   cfg.INPUT.IMAGE_SIZE = 16;
@@ -148,7 +148,7 @@ describe.each(BACKENDS)('training steps on %s', (backend, register) => {
 test('mobilenet_v2 + SSDLite trains on wasm', async () => {
   registerWasmGradientKernels();
   expect(await tf.setBackend('wasm')).toBe(true);
-  const cfg = tinyMobilenetConfig();
+  const cfg = cloneConfig(loadConfig(TINY_MOBILENET_CONFIG));
   const model = new SSDDetector(cfg, { seed: 3 });
   expectLearning(train(model, cfg, 6, 0.01));
   model.dispose();

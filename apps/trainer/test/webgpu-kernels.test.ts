@@ -6,8 +6,8 @@ import { initBackend } from '@ssd/engine';
  */
 import { nn } from '@ssd/modeling';
 import { SGD, SGD_MOMENTUM_UPDATE } from '@ssd/solver';
+import { describeWebGpu, useWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWebGpu, useWebGpu } from '../../../packages/engine/test/helpers/webgpu';
 import { registerTfjsGradients, registerWebGpuGradientKernels } from '../src';
 import { RELU6_GRAD } from '../src/kernels/relu6-gradient';
 
@@ -104,7 +104,7 @@ describeWebGpu('webgpu gradient kernels equal the js backend', () => {
     registerTfjsGradients();
     for (const { c, depthwise } of cases)
       expected.set(JSON.stringify([c, depthwise]), await gradients(c, depthwise));
-    await useWebGpu();
+    await useWebGpu(initBackend);
     expect(registerWebGpuGradientKernels()).toEqual([
       tf.Conv2DBackpropFilter,
       tf.DepthwiseConv2dNativeBackpropFilter,
@@ -158,7 +158,7 @@ describeWebGpu('webgpu reductions over leading axes equal the js backend', () =>
   beforeAll(async () => {
     await initBackend('js', () => {});
     for (const c of REDUCE_CASES) expected.set(JSON.stringify(c), await reduce(c));
-    await useWebGpu();
+    await useWebGpu(initBackend);
     registerWebGpuGradientKernels();
   });
 
@@ -203,7 +203,7 @@ describeWebGpu('webgpu SGD momentum step equals the js backend', () => {
   beforeAll(async () => {
     await initBackend('js', () => {});
     expected = await sgdSteps();
-    await useWebGpu();
+    await useWebGpu(initBackend);
     registerWebGpuGradientKernels();
   });
 
@@ -261,7 +261,7 @@ describeWebGpu('webgpu batch norm training kernels equal the js backend', () => 
     await initBackend('js', () => {});
     registerTfjsGradients();
     for (const shape of BATCH_NORM_SHAPES) expected.set(JSON.stringify(shape), await batchNormStep(shape));
-    await useWebGpu();
+    await useWebGpu(initBackend);
     registerWebGpuGradientKernels();
   });
 
@@ -302,7 +302,7 @@ describeWebGpu('webgpu Relu6 gradient equals the js backend', () => {
     await initBackend('js', () => {});
     registerTfjsGradients();
     expected = await relu6Gradient();
-    await useWebGpu();
+    await useWebGpu(initBackend);
     registerWebGpuGradientKernels();
   });
 

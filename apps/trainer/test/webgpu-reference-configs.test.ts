@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
-import { initBackend } from '@ssd/engine';
+import { describeAdapter, initBackend } from '@ssd/engine';
 import {
   buildDetectionModel,
   EFFICIENT_NET_VARIANTS,
@@ -22,8 +22,8 @@ import {
   nn,
 } from '@ssd/modeling';
 import { buildOptimizer } from '@ssd/solver';
+import { describeWebGpu, probeWebGpuAdapter, useWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { describeWebGpu, useWebGpu, webGpuAdapter } from '../../../packages/engine/test/helpers/webgpu';
 import { registerTfjsGradients, registerWasmGradientKernels } from '../src';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -41,7 +41,8 @@ const ALL_CASES: [string, number, number, number, 'js' | 'wasm'][] = [
   ['vgg_ssd300_voc0712', 300, 1, 1e-4, 'wasm'],
   ['vgg_ssd512_voc0712', 512, 1, 1e-4, 'wasm'],
 ];
-const onSoftware = webGpuAdapter()?.software === true;
+const probed = probeWebGpuAdapter();
+const onSoftware = probed !== null && describeAdapter(probed).software;
 /** Whole on the software device too: under half a minute each there. SSD_WEBGPU=all runs every case. */
 const SOFTWARE_CASES = new Set(['mobilenet_v2_ssd320_voc0712', 'mobilenet_v3_ssd320_voc0712']);
 const CASES = ALL_CASES.filter(
@@ -150,7 +151,7 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
         tf.dispose([cpuBatch.images, cpuBatch.targets.boxes, cpuBatch.targets.labels]);
         cpuModel.dispose();
 
-        await useWebGpu();
+        await useWebGpu(initBackend);
         registerTfjsGradients();
         const { losses, finiteGradients } = await trainTwoSteps(cfg, size, n);
 
@@ -285,7 +286,7 @@ describeWebGpu('the layers each architecture adds, on webgpu', () => {
     await initBackend('js', () => {});
     registerTfjsGradients();
     const want = await layerGradients(make);
-    await useWebGpu();
+    await useWebGpu(initBackend);
     const got = await layerGradients(make);
     expect(got).toHaveLength(want.length);
     // One scale for all gradients: a bias feeding BatchNorm has a true gradient of 0, rounding noise on both.

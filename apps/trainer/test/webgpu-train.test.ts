@@ -10,9 +10,9 @@ import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
 import { Checkpointer, initBackend, loadTrainingCheckpoint } from '@ssd/engine';
 import { multiBoxLoss } from '@ssd/modeling';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
+import { describeWebGpu, useWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { tinyConfig, tinyProject } from '../../../packages/engine/test/helpers/tiny-setup';
-import { describeWebGpu, useWebGpu } from '../../../packages/engine/test/helpers/webgpu';
 import { type StepInfo, type TrainHook, train } from '../src';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -77,10 +77,8 @@ describeWebGpu('training on webgpu', () => {
   });
 
   it('computes the reference MultiBox loss on the device', async () => {
-    await useWebGpu();
-    const fx = JSON.parse(
-      readFileSync(path.join(REPO, '../shared/fixtures/reference/multibox_loss.json'), 'utf8'),
-    ) as {
+    await useWebGpu(initBackend);
+    const fx = JSON.parse(readFileSync(path.join(REPO, 'fixtures/reference/multibox_loss.json'), 'utf8')) as {
       shape: [number, number, number];
       neg_pos_ratio: number;
       confidence: number[];
@@ -113,12 +111,12 @@ describeWebGpu('training on webgpu', () => {
   it(
     "trains the toy project with js's losses at every step, and resumes exactly",
     async () => {
-      const project = await tinyProject();
+      const project = await writeToyProject();
       const js = recorder();
-      await train(tinyConfig(project, ['MODEL.DEVICE', 'js']), { ...quiet, hooks: [js.hook] });
-      await useWebGpu();
+      await train(toyConfig(project, ['MODEL.DEVICE', 'js']), { ...quiet, hooks: [js.hook] });
+      await useWebGpu(initBackend);
       const gpu = recorder();
-      const straight = tinyConfig(project, ['MODEL.DEVICE', 'webgpu']);
+      const straight = toyConfig(project, ['MODEL.DEVICE', 'webgpu']);
       await train(straight, { ...quiet, hooks: [gpu.hook], keepBackend: true });
       // Six SGD steps of a small well-conditioned model (BatchNorm over ≥ 32 values per channel): float32
       // rounding in another order, nothing more.
@@ -129,7 +127,7 @@ describeWebGpu('training on webgpu', () => {
         }
       });
 
-      const split = tinyConfig(project, ['MODEL.DEVICE', 'webgpu']);
+      const split = toyConfig(project, ['MODEL.DEVICE', 'webgpu']);
       const { hook, signal } = stopAfter(3);
       await train(split, { ...quiet, hooks: [hook], signal, keepBackend: true });
       const resumed = await train(split, { ...quiet, keepBackend: true });
@@ -151,7 +149,7 @@ describeWebGpu('training on webgpu', () => {
       const js = recorder();
       await train(quickstart('js', 1), { ...quiet, hooks: [js.hook] });
       // Every read the trainer, its hooks (checkpoint, evaluation) and the loss make must be asynchronous.
-      const selected = await useWebGpu();
+      const selected = await useWebGpu(initBackend);
       expect(selected.adapter).toBeDefined();
       const readSync = jest.spyOn(tf.backend(), 'readSync');
       const cfg = quickstart('webgpu', 2);

@@ -1,16 +1,11 @@
 // Reference fixtures and configs for the box tests (pure arrays, no tfjs).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '@ssd/config';
+import { readJson } from '@ssd-test/kit';
 import type { PriorConfig } from '../src';
 
-/** The reference fixtures (shared/ lies beside the repository root). */
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');
-
-/** A JSON fixture file. */
-export function readFixture<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as T;
-}
+/** A JSON reference fixture. */
+export const readFixture = readJson;
 
 /** The reference configs the prior fixtures were made from, loaded from configs/*.yaml. */
 export const PRIOR_CONFIGS: Record<string, PriorConfig> = Object.fromEntries(

@@ -1,13 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { REFERENCE_CONFIGS_DIR as REFERENCE_CONFIGS } from '@ssd-test/kit';
 import { parse } from 'yaml';
 import { ConfigError, cloneConfig, defaultConfig, dumpConfig, loadConfig } from '../src';
 import { mergeFromFile, mergeFromList } from '../src/merge';
 import { parsePythonLiteral } from '../src/python-literal';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');
-const REFERENCE_CONFIGS = path.resolve(__dirname, '../../../../shared/reference-configs');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ssd-config-'));
 
 function writeYaml(name: string, text: string): string {

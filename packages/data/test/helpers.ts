@@ -63,7 +63,4 @@ export async function writeVocSplit(
 
 /** The package's checked-in fixtures. */
 export const FIXTURES = path.join(__dirname, 'fixtures');
-/** The shared demo photos, beside the repo root. */
-export const DEMO_IMAGES = path.resolve(__dirname, '../../../../shared/demo-images');
-/** The reference's numbers, beside the repo root. */
-export const REFERENCE = path.resolve(__dirname, '../../../../shared/fixtures/reference');
+export { DEMO_IMAGES_DIR as DEMO_IMAGES, REFERENCE_DIR as REFERENCE } from '@ssd-test/kit';

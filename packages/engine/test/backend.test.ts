@@ -1,6 +1,6 @@
+import { hasWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, describeAdapter, initBackend, runBackendCheck } from '../src';
-import { hasWebGpu } from './helpers/webgpu';
 
 const EXPECTED_CHECKSUM = (256 * 256 * 255) / 2;
 

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REFERENCE_DIR as FIXTURES, REFERENCE_PTH as PTH } from '@ssd-test/kit';
 import { readTorchCheckpoint, type TorchCheckpoint, tensorToFloat32 } from '../src/checkpoint/torch';
-
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');
-const PTH = path.join(FIXTURES, 'mobilenet_v2_ssd320_random.pth');
 
 interface StateDictSpec {
   keys: [string, number[], string][];

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REFERENCE_PTH as PTH } from '@ssd-test/kit';
 import { zipSync } from 'fflate';
 import { readTorchCheckpoint, STATE_DICT_GLOBALS, unpickle } from '../src/checkpoint/torch';
-
-const PTH = path.resolve(__dirname, '../../../../shared/fixtures/reference/mobilenet_v2_ssd320_random.pth');
 
 // Hand-written pickle bytes: strings are raw latin1 byte runs.
 const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { REFERENCE_PTH as PTH } from '@ssd-test/kit';
 import { unzipSync } from 'fflate';
 import {
   readTorchCheckpoint,
@@ -6,8 +6,6 @@ import {
   unpickle,
   writeTorchCheckpoint,
 } from '../src/checkpoint/torch';
-
-const PTH = path.resolve(__dirname, '../../../../shared/fixtures/reference/mobilenet_v2_ssd320_random.pth');
 
 describe('writeTorchCheckpoint', () => {
   it('round-trips the reference checkpoint through readTorchCheckpoint', () => {

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { nn } from '@ssd/modeling';
+import { REFERENCE_PTH as PTH } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { readTorchCheckpoint } from '../src/checkpoint/torch';
 import {
@@ -25,7 +25,6 @@ const MAX_MS = 5000;
 /** …and leaves at most this much ArrayBuffer memory allocated (the files claim up to 1.5 GB). */
 const MAX_ARRAY_BUFFER_MB = 40;
 
-const PTH = path.resolve(__dirname, '../../../../shared/fixtures/reference/mobilenet_v2_ssd320_random.pth');
 const NAME = '<checkpoint bytes>';
 
 function expectRefused(file: Uint8Array, message: string | RegExp): void {

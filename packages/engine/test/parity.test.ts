@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import { SSDDetector } from '@ssd/modeling';
+import { hasWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src';
 import {
@@ -18,7 +19,6 @@ import {
   parityStateDict,
   readParityFixture,
 } from './helpers/parity-fixture';
-import { hasWebGpu } from './helpers/webgpu';
 
 const CONFIGS = [
   'vgg_ssd300_voc0712',

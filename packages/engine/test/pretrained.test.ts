@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { buildDetectionModel, PRETRAINED_SOURCES, type SSDDetector } from '@ssd/modeling';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackboneFromPretrained, MIRROR_ENV, type TorchTensor } from '../src';
 import { type FileServer, startFileServer } from './helpers/file-server';
 import { readListing, standInFile, standInTensors } from './helpers/pretrained-stand-in';
-import { tinyConfig, tinyProject } from './helpers/tiny-setup';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');
 const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
@@ -231,8 +231,8 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
   });
 
   it('a plug-in backbone that registers its own source loads it the same way', async () => {
-    const project = await tinyProject();
-    const cfg = tinyConfig(project, ['MODEL.DEVICE', 'js']);
+    const project = await writeToyProject();
+    const cfg = toyConfig(project, ['MODEL.DEVICE', 'js']);
     // The plug-in's file: its first conv and BatchNorm, in PyTorch layout (OIHW), plus a classifier.
     const tensors = new Map<string, TorchTensor>([
       [

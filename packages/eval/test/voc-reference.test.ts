@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REFERENCE_DIR as fixtureDir } from '@ssd-test/kit';
 import type { ImageGroundTruth, ImagePredictions } from '../src';
 import { evaluateDetections, evaluateVoc } from '../src';
 
@@ -20,7 +21,6 @@ interface VocFixture {
   map_area: number;
 }
 
-const fixtureDir = path.resolve(__dirname, '../../../../shared/fixtures/reference');
 const fixture: VocFixture = JSON.parse(fs.readFileSync(path.join(fixtureDir, 'voc_eval.json'), 'utf8'));
 const classNames = ['__background__', 'cat', 'dog', 'bird'];
 const groundTruth: ImageGroundTruth[] = fixture.images.map((image) => ({

@@ -9,4 +9,4 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 /** The demo photos, beside the repo root. */
-export const DEMO_IMAGES = path.resolve(__dirname, '../../../../shared/demo-images');
+export { DEMO_IMAGES_DIR as DEMO_IMAGES } from '@ssd-test/kit';

@@ -3,10 +3,10 @@
 // our feature maps with its numbers (test/fixtures/*_backbone_forward.json).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REFERENCE_DIR } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateStore, TorchTensorLike } from '../src/nn';
 
-const REFERENCE_DIR = path.resolve(__dirname, '../../../../shared/fixtures/reference');
 /** The repository's reference YAML configs. */
 export const CONFIG_DIR = path.resolve(__dirname, '../../../configs');
 

@@ -6,7 +6,7 @@ const sharp = require('sharp');
 const t = require('../dist');
 const { Rng } = require('@ssd/random');
 
-const PHOTO = path.resolve(__dirname, '../../../../shared/demo-images/000342.jpg');
+const PHOTO = path.resolve(__dirname, '../../../fixtures/demo-images/000342.jpg');
 const SIZE = 300;
 const MEAN = [123, 117, 104];
 const seconds = Number(process.argv[2] ?? 5);

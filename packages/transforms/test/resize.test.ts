@@ -2,12 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resizeBilinear } from '@ssd/image';
 import { Rng } from '@ssd/random';
+import { DEMO_IMAGES_DIR as DEMO_IMAGES, REFERENCE_DIR as FIXTURES } from '@ssd-test/kit';
 import sharp from 'sharp';
 import { buildTransforms, resize } from '../src';
 import { maxAbsDiff, naiveBilinear, randomSample } from './helpers';
-
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');
-const DEMO_IMAGES = path.resolve(__dirname, '../../../../shared/demo-images');
 
 describe('resizeBilinear', () => {
   it.each([

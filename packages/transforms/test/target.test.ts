@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '@ssd/config';
+import { REFERENCE_DIR as FIXTURES } from '@ssd-test/kit';
 import { buildTargetTransform } from '../src';
 
 const REPO = path.resolve(__dirname, '../../..');
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/reference');
 const cfg = loadConfig(path.join(REPO, 'configs/vgg_ssd300_voc0712.yaml'));
 const priors: { num_priors: number; priors_cxcywh: number[] } = JSON.parse(
   fs.readFileSync(path.join(FIXTURES, 'priors_vgg_ssd300_voc0712.json'), 'utf8'),

@@ -44,4 +44,4 @@ export class ToyBackbone implements Backbone {
 
 BACKBONES.register(TOY_BACKBONE, (cfg, scope) => new ToyBackbone(scope, cfg.MODEL.BACKBONE.OUT_CHANNELS));
 
-export { type ToyProject, writeToyProject } from './toy-project';
+export { type ToyProject, toyConfig, writeToyProject } from './toy-project';

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
 import { TOY_BACKBONE } from './index';
 
@@ -52,4 +53,26 @@ export async function writeToyProject(): Promise<ToyProject> {
     ].join('\n'),
   );
   return { dir, configFile, outputDir };
+}
+
+/** The toy project's config for 6 iterations, writing to a fresh OUTPUT_DIR unless given one (mutable). */
+export function toyConfig(
+  project: Pick<ToyProject, 'configFile'>,
+  overrides: string[] = [],
+  outputDir?: string,
+): SSDConfig {
+  const out = outputDir ?? mkdtempSync(path.join(tmpdir(), 'ssd-tiny-out-'));
+  return cloneConfig(
+    loadConfig(project.configFile, [
+      'SOLVER.MAX_ITER',
+      '6',
+      'SOLVER.LR_STEPS',
+      '[4]',
+      'SOLVER.LR',
+      '0.01',
+      'OUTPUT_DIR',
+      out,
+      ...overrides,
+    ]),
+  );
 }

@@ -22,9 +22,9 @@ fs.writeSync = function (fd, buffer, offset, length, ...rest) {
   return writeSync.call(this, fd, buffer, offset, length, ...rest);
 };
 
-const { tinyConfig } = require('../../../../packages/engine/test/helpers/tiny-setup.ts');
+const { toyConfig } = require('@ssd-test/custom-backbone');
 const { train } = require('../../src/index.ts');
-train(tinyConfig({ configFile }, [], outputDir), {
+train(toyConfig({ configFile }, [], outputDir), {
   log: () => {},
   progress: false,
   saveStep: 3,

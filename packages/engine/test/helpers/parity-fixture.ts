@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { nn } from '@ssd/modeling';
+import { REFERENCE_DIR } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 
-const REFERENCE_DIR = path.resolve(__dirname, '../../../../../shared/fixtures/reference');
 /** The repository's reference YAML configs. */
 export const CONFIG_DIR = path.resolve(__dirname, '../../../../configs');
 
@@ -78,7 +78,7 @@ function formulaValues(name: string, shape: readonly number[], k: number, gain: 
 
 /**
  * The fixture's weights in PyTorch layout for `SSDDetector.loadTorchStateDict`: every tensor the reference's
- * state_dict lists (shared/fixtures/reference/state_dict_<config>.json), in its order, from the formula,
+ * state_dict lists (fixtures/reference/state_dict_<config>.json), in its order, from the formula,
  * times its calibration factor where the fixture gives one (a float32 product, as PyTorch's).
  */
 export function parityStateDict(fixture: ParityFixture): Map<string, nn.TorchTensorLike> {

@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describeAdapter, type GpuAdapterDescription, initBackend, type SelectedBackend } from '../../src';
 
 const PROBE = `
 const path = require('node:path');
@@ -28,18 +27,25 @@ dawn.create([]).requestAdapter({ powerPreference: 'high-performance' }).then(
 );
 `;
 
+/** What the probe saw of the adapter, in the shape `describeAdapter` of @ssd/engine takes. */
+export interface ProbedAdapter {
+  info: { vendor: string; architecture: string; device: string; description: string };
+  isFallbackAdapter: boolean;
+  features: Set<string>;
+}
+
 /** Dawn's Vulkan loader wants a runtime directory; give it one where the environment has none. */
-function ensureRuntimeDir(): void {
+export function ensureRuntimeDir(): void {
   if (process.env.XDG_RUNTIME_DIR) return;
   const dir = path.join(tmpdir(), `ssd-xdg-${process.getuid?.() ?? 0}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   process.env.XDG_RUNTIME_DIR = dir;
 }
 
-let probed: GpuAdapterDescription | null | undefined;
+let probed: ProbedAdapter | null | undefined;
 
-/** The WebGPU adapter available here, or null. */
-export function webGpuAdapter(): GpuAdapterDescription | null {
+/** The WebGPU adapter available here (features not probed), or null. */
+export function probeWebGpuAdapter(): ProbedAdapter | null {
   if (probed === undefined) {
     ensureRuntimeDir();
     const r = spawnSync(process.execPath, ['-e', PROBE], {
@@ -48,14 +54,14 @@ export function webGpuAdapter(): GpuAdapterDescription | null {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    probed = r.status === 0 ? describeAdapter({ ...JSON.parse(r.stdout), features: new Set() }) : null;
+    probed = r.status === 0 ? { ...JSON.parse(r.stdout), features: new Set<string>() } : null;
   }
-  return probed;
+  return probed ?? null;
 }
 
 /** True when a WebGPU adapter is available here. */
 export function hasWebGpu(): boolean {
-  return webGpuAdapter() !== null;
+  return probeWebGpuAdapter() !== null;
 }
 
 /** `describe` where a WebGPU adapter exists, `describe.skip` elsewhere. */
@@ -64,11 +70,14 @@ export const describeWebGpu: jest.Describe = hasWebGpu() ? describe : describe.s
 let fresh = false;
 
 /**
- * Makes webgpu the backend. The first call in a test file starts a new webgpu backend: test files share one
- * tfjs engine but each loads its own copy of tfjs-backend-webgpu, and a backend made by an earlier file's copy
- * hangs when this file's kernels drive it.
+ * Makes webgpu the backend through `initBackend` (@ssd/engine's, passed in: the kit depends on no package of
+ * the workspace). The first call in a test file starts a new webgpu backend: test files share one tfjs engine
+ * but each loads its own copy of tfjs-backend-webgpu, and a backend made by an earlier file's copy hangs when
+ * this file's kernels drive it.
  */
-export async function useWebGpu(): Promise<SelectedBackend> {
+export async function useWebGpu<T>(
+  initBackend: (device: 'webgpu', log: (line: string) => void) => Promise<T>,
+): Promise<T> {
   if (!fresh && tf.findBackend('webgpu')) tf.removeBackend('webgpu');
   fresh = true;
   return initBackend('webgpu', () => {});

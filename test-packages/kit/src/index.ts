@@ -1,0 +1,22 @@
+export {
+  CONFIGS_DIR,
+  DEMO_IMAGES_DIR,
+  demoImages,
+  FIXTURES_DIR,
+  REFERENCE_CONFIGS_DIR,
+  REFERENCE_DIR,
+  REFERENCE_PTH,
+  REPO_ROOT,
+  readF32,
+  readJson,
+  TEST_CONFIGS_DIR,
+  TINY_MOBILENET_CONFIG,
+} from './fixtures';
+export {
+  describeWebGpu,
+  ensureRuntimeDir,
+  hasWebGpu,
+  type ProbedAdapter,
+  probeWebGpuAdapter,
+  useWebGpu,
+} from './webgpu';
