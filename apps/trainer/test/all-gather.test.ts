@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type AllGatherGroup, allGatherGroup, SharedAllGather } from '../src/train/parallel/all-gather';
+import { type AllGatherGroup, allGatherGroup, SharedAllGather } from '../src/step/all-gather';
 
 /** The built module, which worker threads load (they cannot run the TypeScript source). */
 const BUILT = path.resolve(__dirname, '..', 'dist', 'train', 'parallel', 'all-gather.js');
