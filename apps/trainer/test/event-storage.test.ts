@@ -3,7 +3,7 @@ import { EventStorage, HistoryBuffer } from '../src';
 describe('HistoryBuffer', () => {
   it('keeps each value with its iteration; medians (the lower middle) and means over a window', () => {
     const h = new HistoryBuffer();
-    [5, 1, 4, 2, 3, 10].forEach((v, i) => h.update(v, i + 1));
+    for (const [i, v] of [5, 1, 4, 2, 3, 10].entries()) h.update(v, i + 1);
     expect(h.latest()).toBe(10);
     expect(h.latestIteration()).toBe(6);
     // Last four: 4, 2, 3, 10 → sorted 2, 3, 4, 10: the reference's logger takes 3, not 3.5.
@@ -19,7 +19,7 @@ describe('HistoryBuffer', () => {
 
   it('drops the oldest values past its length, still counting them in the global mean', () => {
     const h = new HistoryBuffer(2);
-    [1, 2, 3].forEach((v, i) => h.update(v, i));
+    for (const [i, v] of [1, 2, 3].entries()) h.update(v, i);
     expect(h.history()).toEqual([
       [2, 1],
       [3, 2],
