@@ -224,3 +224,33 @@ test("train's default hooks, filtered, with ours added", async () => {
   expect(existsSync(path.join(cfg.OUTPUT_DIR, 'plots'))).toBe(false);
   expect(existsSync(path.join(cfg.OUTPUT_DIR, 'inference'))).toBe(false);
 });
+
+test("a data loader that does not start at the trainer's start iteration is refused before any step", async () => {
+  const cfg = toyConfig(project, ONE_THREAD);
+  setUpTrainingKernels(cfg);
+  const model = buildDetectionModel(cfg);
+  const optimizer = buildOptimizer(cfg, model.trainableVariables());
+  const runner = await createStepRunner(cfg, model, optimizer, { log: () => {} });
+  const hook = new ImagesSeenHook(cfg.SOLVER.BATCH_SIZE);
+  try {
+    const dataset = buildDataset(cfg, cfg.DATASETS.TRAIN, true);
+    const trainer = new Trainer(
+      {
+        model,
+        dataLoader: sequentialLoader(cfg, dataset, 0, []),
+        optimizer,
+        scheduler: buildLrScheduler(cfg, optimizer),
+        runner,
+      },
+      { startIter: 2, maxIter: 4, hooks: [hook], log: () => {} },
+    );
+    await expect(trainer.train()).rejects.toThrow(
+      "the data loader gave the batch of iteration 1 for iteration 3: start it at the trainer's startIter (2)",
+    );
+    expect(hook.calls).toEqual(['beforeTrain 2']);
+  } finally {
+    await runner.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+});

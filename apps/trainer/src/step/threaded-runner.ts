@@ -26,12 +26,12 @@ export interface ThreadedRunnerOptions {
 /**
  * Runs training steps over threads: each batch split over SOLVER.TRAIN_WORKERS threads (this thread computes
  * the first share, worker threads the others) and within each thread into micro-batches, the weighted
- * gradients summed into one optimizer step on this thread. The loss and gradients equal the whole batch's (the MultiBox loss's
- * normalisation by positives is kept exactly). BatchNorm is synchronised across the threads: every thread
- * cuts its share into the same number of passes and the threads' k-th passes normalise with their joint
- * statistics, so in one pass per thread the step is the one-thread step; with several passes each is
- * normalised over the threads' k-th passes, and the running statistics become the image-weighted mean of the
- * main thread's passes' updates (each already the same on every thread).
+ * gradients summed into one optimizer step on this thread. The loss and gradients equal the whole batch's
+ * (the MultiBox loss's normalisation by positives is kept exactly). BatchNorm is synchronised across the
+ * threads: every thread cuts its share into the same number of passes and the threads' k-th passes normalise
+ * with their joint statistics, so in one pass per thread the step is the one-thread step; with several passes
+ * each is normalised over the threads' k-th passes, and the running statistics become the image-weighted mean
+ * of the main thread's passes' updates (each already the same on every thread).
  */
 export class ThreadedStepRunner implements StepRunner {
   private inputs?: SharedArrayBuffer;
