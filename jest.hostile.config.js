@@ -10,6 +10,7 @@ const PACKAGES = [
   'packages/modeling',
   'packages/engine',
   'packages/viz',
+  'packages/inference',
   'apps/trainer',
   'apps/cli',
 ];

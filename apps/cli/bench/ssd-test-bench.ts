@@ -16,9 +16,9 @@ import path from 'node:path';
 import { loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
 import { type Detector, initBackend, loadDetector, writeTorchCheckpoint } from '@ssd/engine';
+import { runEvaluation } from '@ssd/inference';
 import { SSDDetector } from '@ssd/modeling';
 import { exportOnnx } from '@ssd/onnx';
-import { runEvaluation } from '@ssd/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 
 function option(name: string, fallback: string): string {

@@ -14,11 +14,7 @@ const { loadConfig } = require('@ssd/config');
 const { buildDetectionModel } = require('@ssd/modeling');
 const { initBackend } = require('@ssd/engine');
 const { buildOptimizer } = require('@ssd/solver');
-const {
-  registerTfjsGradients,
-  registerWasmGradientKernels,
-  registerWebGpuGradientKernels,
-} = require('../dist');
+const { registerTrainingKernels } = require('@ssd/kernels');
 // The benchmarks' fixed batch (random images, two encoded boxes each) lives with the model benchmarks.
 const { batchOf } = require('./fixed-batch');
 
@@ -102,9 +98,7 @@ async function main() {
       `adapter: ${a.name}${a.software ? ' (software: figures for correctness only)' : ''}; features: ${a.features.join(', ') || 'none'}`,
     );
   }
-  registerTfjsGradients();
-  if (selected.backend === 'wasm') registerWasmGradientKernels();
-  if (selected.backend === 'webgpu') registerWebGpuGradientKernels();
+  registerTrainingKernels(selected.backend);
   for (const name of configs) {
     const overrides = size ? ['INPUT.IMAGE_SIZE', size] : [];
     const cfg = structuredClone(

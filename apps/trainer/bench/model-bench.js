@@ -11,7 +11,7 @@ require('@tensorflow/tfjs-backend-cpu');
 require('@tensorflow/tfjs-backend-wasm');
 const { loadConfig } = require('@ssd/config');
 const { buildDetectionModel } = require('@ssd/modeling');
-const { registerTfjsGradients, registerWasmGradientKernels } = require('../dist');
+const { registerTrainingKernels } = require('@ssd/kernels');
 const { batchOf } = require('./fixed-batch');
 
 function option(name, fallback) {
@@ -58,8 +58,7 @@ function trainMs(model, images, targets) {
 }
 
 async function main() {
-  if (backend === 'wasm') registerWasmGradientKernels();
-  else registerTfjsGradients();
+  registerTrainingKernels(backend);
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   const flags = ['WASM_HAS_SIMD_SUPPORT', 'WASM_HAS_MULTITHREAD_SUPPORT']
     .filter((f) => backend === 'wasm' && tf.env().getBool(f))

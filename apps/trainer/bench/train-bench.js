@@ -13,8 +13,7 @@ const { loadConfig } = require('@ssd/config');
 const { buildDetectionModel } = require('@ssd/modeling');
 const { buildOptimizer } = require('@ssd/solver');
 const { initBackend } = require('@ssd/engine');
-const { registerTrainingKernels } = require('../dist/train/register-kernels');
-const { StepRunner } = require('../dist/train/parallel/step-runner');
+const { createStepRunner, setUpTrainingKernels } = require('../dist');
 // The benchmarks' fixed batch (random images, two encoded boxes each) lives with the model benchmarks.
 const { batchOf } = require('./fixed-batch');
 const { findTorchPython } = require('../../../scripts/torch-reference/find-python');
@@ -57,10 +56,10 @@ async function imagesPerSecond(name, n, workers, conv) {
     ...['MODEL.DEVICE', 'wasm', 'SOLVER.BATCH_SIZE', String(n), 'SOLVER.CONV_RUNTIME', conv],
     ...['SOLVER.TRAIN_WORKERS', String(workers), 'SOLVER.MICRO_BATCH', micro],
   ]);
-  console.log(`  ${registerTrainingKernels(cfg)}`);
+  console.log(`  ${setUpTrainingKernels(cfg)}`);
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
-  const runner = await StepRunner.create(cfg, model, optimizer, { log: (l) => console.log(`  ${l}`) });
+  const runner = await createStepRunner(cfg, model, optimizer, { log: (l) => console.log(`  ${l}`) });
   try {
     const batch = trainBatch(cfg, n);
     await runner.step(batch);

@@ -14,7 +14,7 @@ require('@tensorflow/tfjs-backend-cpu');
 require('@tensorflow/tfjs-backend-wasm');
 const { loadConfig } = require('@ssd/config');
 const { buildDetectionModel } = require('@ssd/modeling');
-const { registerTfjsGradients, registerWasmGradientKernels, useOrtConvolutions } = require('../dist/kernels');
+const { registerTrainingKernels } = require('@ssd/kernels');
 const { batchOf } = require('./fixed-batch');
 
 function option(name, fallback) {
@@ -134,9 +134,7 @@ function topKernels(stats, step) {
 }
 
 async function main() {
-  if (backend === 'wasm') registerWasmGradientKernels();
-  else registerTfjsGradients();
-  if (ortThreads !== undefined) useOrtConvolutions(Number(ortThreads));
+  registerTrainingKernels(backend, { ortThreads: ortThreads === undefined ? null : Number(ortThreads) });
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   const stats = instrumentKernels(backend);
   for (const [size, n] of runs) {

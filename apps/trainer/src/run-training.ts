@@ -1,5 +1,5 @@
 import { loadConfig } from '@ssd/config';
-import { type TrainResult, train } from './train/trainer';
+import { type TrainResult, train } from './train/train';
 
 /** What `ssd train` passes on. */
 export interface TrainingRequest {

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type AllGatherGroup, allGatherGroup, SharedAllGather } from '../src/train/parallel/all-gather';
+import { type AllGatherGroup, allGatherGroup, SharedAllGather } from '../src/step/all-gather';
 
 /** The built module, which worker threads load (they cannot run the TypeScript source). */
-const BUILT = path.resolve(__dirname, '..', 'dist', 'train', 'parallel', 'all-gather.js');
+const BUILT = path.resolve(__dirname, '..', 'dist', 'step', 'all-gather.js');
 
 /**
  * Starts a thread that gathers as `rank`: for each call k (1…calls) it sends [rank, k, k·rank, …] of length

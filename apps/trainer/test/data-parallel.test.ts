@@ -6,16 +6,16 @@ import { buildOptimizer } from '@ssd/solver';
 import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerTrainingKernels } from '@ssd/kernels';
 import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
-import { registerTfjsGradients, type TrainHook, train } from '../src';
-import { StepRunner } from '../src/train/parallel/step-runner';
+import { createStepRunner, Hook, type TrainContext, train } from '../src';
 import { toyBatch } from './helpers/toy-batch';
 
 let project: ToyProject;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  registerTfjsGradients();
+  registerTrainingKernels('cpu');
   project = await writeToyProject();
 });
 
@@ -37,7 +37,7 @@ async function twoSteps(workers: number, micro: number): Promise<Run> {
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
   const lines: string[] = [];
-  const runner = await StepRunner.create(cfg, model, optimizer, {
+  const runner = await createStepRunner(cfg, model, optimizer, {
     log: (l) => lines.push(l),
     workerImports: ['@ssd-test/custom-backbone'],
   });
@@ -105,11 +105,11 @@ describe('training on 2 workers', () => {
 
     const split = toyConfig(project, overrides);
     const controller = new AbortController();
-    const stop: TrainHook = {
-      afterStep(_ctx, step) {
-        if (step.iteration === 3) controller.abort();
-      },
-    };
+    const stop = new (class extends Hook {
+      override afterStep(ctx: TrainContext): void {
+        if (ctx.iter === 3) controller.abort();
+      }
+    })();
     await train(split, { ...options, workerImports, hooks: [stop], signal: controller.signal });
     const resumed = await train(split, { ...options, workerImports });
     expect(resumed.resumedFrom).toMatch(/model_000003\.safetensors$/);

@@ -6,16 +6,16 @@ import { buildOptimizer } from '@ssd/solver';
 import type { ToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerTrainingKernels } from '@ssd/kernels';
 import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
-import { registerTfjsGradients } from '../src';
-import { StepRunner, type StepRunnerOptions } from '../src/train/parallel/step-runner';
+import { createStepRunner, type StepRunnerOptions } from '../src';
 import { toyBatch } from './helpers/toy-batch';
 
 let project: ToyProject;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  registerTfjsGradients();
+  registerTrainingKernels('cpu');
   project = await writeToyProject();
 });
 
@@ -49,7 +49,7 @@ async function oneStep(
   const model = buildDetectionModel(cfg);
   const optimizer = buildOptimizer(cfg, model.trainableVariables());
   const log: string[] = [];
-  const runner = await StepRunner.create(cfg, model, optimizer, {
+  const runner = await createStepRunner(cfg, model, optimizer, {
     log: (l) => log.push(l),
     workerImports: ['@ssd-test/custom-backbone', FAULTY],
     ...options,

@@ -3,7 +3,7 @@
 import { loadConfig } from '@ssd/config';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerTrainingKernels } from '../src/train/register-kernels';
+import { setUpTrainingKernels } from '../src';
 
 const MISSING =
   "install onnxruntime-node@1.30.0 to run convolutions on ONNX Runtime (ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30.0): Cannot find module 'onnxruntime-node/package.json'";
@@ -20,8 +20,8 @@ const config = (runtime: string) =>
 
 it('auto falls back to wasm’s own convolutions, saying what to install; onnxruntime throws it', async () => {
   await tf.setBackend('wasm');
-  expect(registerTrainingKernels(config('auto'))).toBe(
+  expect(setUpTrainingKernels(config('auto'))).toBe(
     "Convolutions: wasm's own; install onnxruntime-node@1.30.0 to run convolutions on ONNX Runtime (SOLVER.CONV_RUNTIME auto)",
   );
-  expect(() => registerTrainingKernels(config('onnxruntime'))).toThrow(MISSING);
+  expect(() => setUpTrainingKernels(config('onnxruntime'))).toThrow(MISSING);
 });

@@ -1,4 +1,4 @@
-// SOLVER.CONV_RUNTIME: what registerTrainingKernels makes run a training step's convolutions on each backend,
+// SOLVER.CONV_RUNTIME: what setUpTrainingKernels makes run a training step's convolutions on each backend,
 // with how many ONNX Runtime threads, and its errors.
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '@ssd/config';
@@ -6,8 +6,7 @@ import { OrtConvRunner } from '@ssd/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerTrainingKernels } from '../src/train/register-kernels';
-import { seededTensor } from './kernels-helpers';
+import { setUpTrainingKernels } from '../src';
 
 const forward = jest.spyOn(OrtConvRunner.prototype, 'forward');
 
@@ -17,8 +16,8 @@ function convolvedOnOrt(): boolean {
   tf.tidy(() =>
     tf
       .conv2d(
-        seededTensor([1, 6, 6, 8], 1) as tf.Tensor4D,
-        seededTensor([3, 3, 8, 4], 2) as tf.Tensor4D,
+        tf.randomUniform([1, 6, 6, 8], -1, 1, 'float32', 1) as tf.Tensor4D,
+        tf.randomUniform([3, 3, 8, 4], -1, 1, 'float32', 2) as tf.Tensor4D,
         1,
         'same',
       )
@@ -42,18 +41,18 @@ describe('SOLVER.CONV_RUNTIME', () => {
     await tf.setBackend('wasm');
     const cores = availableParallelism();
     const one = Math.max(1, cores);
-    expect(registerTrainingKernels(config('onnxruntime', 1))).toBe(
+    expect(setUpTrainingKernels(config('onnxruntime', 1))).toBe(
       `Convolutions: ONNX Runtime's CPU kernels, ${one} thread${one === 1 ? '' : 's'} per training thread (SOLVER.CONV_RUNTIME onnxruntime)`,
     );
     expect(convolvedOnOrt()).toBe(true);
     expect(forward.mock.contexts[0]).toHaveProperty('threads', one);
     const shared = Math.max(1, Math.floor(cores / Math.min(cores, 8)));
-    expect(registerTrainingKernels(config('auto', 0))).toMatch(
+    expect(setUpTrainingKernels(config('auto', 0))).toMatch(
       new RegExp(`ONNX Runtime's CPU kernels, ${shared} thread`),
     );
     expect(convolvedOnOrt()).toBe(true);
     expect(forward.mock.contexts[0]).toHaveProperty('threads', shared);
-    expect(registerTrainingKernels(config('tfjs', 1))).toBe(
+    expect(setUpTrainingKernels(config('tfjs', 1))).toBe(
       "Convolutions: wasm's own (SOLVER.CONV_RUNTIME tfjs)",
     );
     expect(convolvedOnOrt()).toBe(false);
@@ -61,8 +60,8 @@ describe('SOLVER.CONV_RUNTIME', () => {
 
   it('elsewhere: the backend’s own; onnxruntime is not supported', async () => {
     await tf.setBackend('cpu');
-    expect(registerTrainingKernels(config('auto', 1))).toBeNull();
-    expect(() => registerTrainingKernels(config('onnxruntime', 1))).toThrow(
+    expect(setUpTrainingKernels(config('auto', 1))).toBeNull();
+    expect(() => setUpTrainingKernels(config('onnxruntime', 1))).toThrow(
       "not supported: SOLVER.CONV_RUNTIME onnxruntime on backend 'cpu' (it runs wasm's convolutions; use MODEL.DEVICE wasm, or 'auto')",
     );
   });

@@ -1,5 +1,5 @@
 import { loadConfig } from '@ssd/config';
-import { microBatchThatFits, WASM_HEAP_BYTES } from '../src/train/parallel/memory';
+import { microBatchThatFits, WASM_HEAP_BYTES } from '../src/step/memory';
 import {
   describePlan,
   equalPasses,
@@ -8,7 +8,7 @@ import {
   sharePasses,
   splitEvenly,
   weighPasses,
-} from '../src/train/parallel/plan';
+} from '../src/step/plan';
 
 describe('training step plan', () => {
   it('splits images into contiguous, nearly even ranges', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Checkpointer, loadTrainingCheckpoint } from '@ssd/engine';
 import type { ToyProject } from '@ssd-test/custom-backbone';
 import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
-import { type TrainHook, train } from '../src';
+import { Hook, type TrainContext, train } from '../src';
 
 let data: ToyProject;
 const quiet = { log: () => {}, progress: false as const };
@@ -19,16 +19,14 @@ function finalModel(outputDir: string) {
 }
 
 /** Aborts training right after iteration `at`. */
-function stopAfter(at: number): { hook: TrainHook; signal: AbortSignal } {
+function stopAfter(at: number): { hook: Hook; signal: AbortSignal } {
   const controller = new AbortController();
-  return {
-    signal: controller.signal,
-    hook: {
-      afterStep(_ctx, step) {
-        if (step.iteration === at) controller.abort();
-      },
-    },
-  };
+  const hook = new (class extends Hook {
+    override afterStep(ctx: TrainContext): void {
+      if (ctx.iter === at) controller.abort();
+    }
+  })();
+  return { signal: controller.signal, hook };
 }
 
 describe('train', () => {

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { describeAdapter, initBackend } from '@ssd/engine';
+import { registerTrainingKernels } from '@ssd/kernels';
 import {
   buildDetectionModel,
   EFFICIENT_NET_VARIANTS,
@@ -24,7 +25,6 @@ import {
 import { buildOptimizer } from '@ssd/solver';
 import { describeWebGpu, probeWebGpuAdapter, useWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerTfjsGradients, registerWasmGradientKernels } from '../src';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -143,7 +143,7 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
         // first: later ones are not comparable across backends where BatchNorm normalises 2 values (the
         // SSDLite extras' 1×1 maps at batch 2), whose gradient is rounding noise of either sign.
         await initBackend(reference, () => {});
-        if (reference === 'wasm') registerWasmGradientKernels();
+        if (reference === 'wasm') registerTrainingKernels('wasm');
         const cfg = config(name, size, lr);
         const cpuModel = buildDetectionModel(cfg);
         const cpuBatch = batchFor(cpuModel, size, n);
@@ -152,7 +152,7 @@ describeWebGpu('every reference architecture trains on webgpu', () => {
         cpuModel.dispose();
 
         await useWebGpu(initBackend);
-        registerTfjsGradients();
+        registerTrainingKernels('cpu');
         const { losses, finiteGradients } = await trainTwoSteps(cfg, size, n);
 
         expect(Math.abs(losses[0]! - expected) / expected).toBeLessThan(1e-4);
@@ -284,7 +284,7 @@ describeWebGpu('the layers each architecture adds, on webgpu', () => {
     ['EfficientNet', efficientNetLayers],
   ] as const)("%s: the js backend's gradients", async (_name, make) => {
     await initBackend('js', () => {});
-    registerTfjsGradients();
+    registerTrainingKernels('cpu');
     const want = await layerGradients(make);
     await useWebGpu(initBackend);
     const got = await layerGradients(make);

@@ -13,7 +13,7 @@ import { multiBoxLoss } from '@ssd/modeling';
 import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import { describeWebGpu, useWebGpu } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
-import { type StepInfo, type TrainHook, train } from '../src';
+import { Hook, type StepLosses, type TrainContext, train } from '../src';
 
 const REPO = path.resolve(__dirname, '../../..');
 const QUICKSTART = path.join(REPO, 'configs/quickstart_mobilenet_v2_ssdlite_shapes.yaml');
@@ -42,19 +42,29 @@ function quickstart(device: string, iterations: number): SSDConfig {
   );
 }
 
-/** Records each step's losses. */
-function recorder(): { hook: TrainHook; losses: StepInfo['losses'][] } {
-  const losses: StepInfo['losses'][] = [];
-  return { losses, hook: { afterStep: (_ctx, step) => void losses.push(step.losses) } };
+/** Records each step's losses from the event storage. */
+function recorder(): { hook: Hook; losses: StepLosses[] } {
+  const losses: StepLosses[] = [];
+  const hook = new (class extends Hook {
+    override afterStep({ storage }: TrainContext): void {
+      const [loss, reg_loss, cls_loss] = ['loss', 'reg_loss', 'cls_loss'].map((k) =>
+        storage.history(k).latest(),
+      );
+      losses.push({ loss: loss!, reg_loss: reg_loss!, cls_loss: cls_loss! });
+    }
+  })();
+  return { losses, hook };
 }
 
 /** Aborts training right after iteration `at`. */
-function stopAfter(at: number): { hook: TrainHook; signal: AbortSignal } {
+function stopAfter(at: number): { hook: Hook; signal: AbortSignal } {
   const controller = new AbortController();
-  return {
-    signal: controller.signal,
-    hook: { afterStep: (_c, s) => void (s.iteration === at && controller.abort()) },
-  };
+  const hook = new (class extends Hook {
+    override afterStep(ctx: TrainContext): void {
+      if (ctx.iter === at) controller.abort();
+    }
+  })();
+  return { signal: controller.signal, hook };
 }
 
 function finalState(cfg: SSDConfig) {

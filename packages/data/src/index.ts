@@ -13,6 +13,7 @@ export {
   DEFAULT_ROOTS,
   resolveDataset,
 } from './datasets/catalog';
+export { checkNumClasses } from './datasets/check-classes';
 export { COCODataset, type COCODatasetOptions } from './datasets/coco';
 export { ConcatDataset } from './datasets/concat';
 export type { Annotation, DatasetItem, DatasetSource, ImageId, Target } from './datasets/types';
@@ -34,3 +35,5 @@ export {
   type ShapesDatasetSummary,
   writeShapesDataset,
 } from './shapes/write';
+export { serveTasks, type TaskHandler } from './threads/serve-tasks';
+export { WorkerPool, type WorkerPoolOptions } from './threads/worker-pool';

@@ -17,6 +17,25 @@ describe('initBackend', () => {
     expect(lines.join('\n')).toContain(`'${backend}'`);
   });
 
+  it("MODEL.DEVICE wasm comes with the reference's accurate sums (@ssd/kernels' inference kernels)", async () => {
+    await initBackend('wasm', () => {});
+    // A squeeze-excitation's spatial mean (150×150, 24 channels of values in [-10, 40)): wasm's own kernel adds
+    // them one after another in float32 and misses the exact means by ~3e-6; the cascade by a few ulps.
+    let state = 12345;
+    const values = Float32Array.from({ length: 150 * 150 * 24 }, () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return 15 + 25 * ((2 * state) / 2 ** 31 - 1);
+    });
+    const exact = Array.from({ length: 24 }, (_, c) => {
+      let sum = 0;
+      for (let i = c; i < values.length; i += 24) sum += values[i]!;
+      return sum / (150 * 150);
+    });
+    const means = tf.tidy(() => tf.mean(tf.tensor4d(values, [1, 150, 150, 24]), [1, 2]).dataSync());
+    const worst = Math.max(...exact.map((e, c) => Math.abs(means[c]! - e) / Math.abs(e)));
+    expect(worst).toBeLessThan(5e-7);
+  });
+
   it('auto picks a backend that loads, computes correctly and logs the choice', async () => {
     const lines: string[] = [];
     const check = await runBackendCheck('auto', (l) => lines.push(l));

@@ -14,6 +14,7 @@ const FORBIDDEN = [
   '@tensorflow/tfjs-backend-webgpu',
   '@ssd/data',
   '@ssd/eval',
+  '@ssd/inference',
   '@ssd/viz',
   '@ssd/solver',
   '@ssd/transforms',

@@ -9,6 +9,7 @@ export type { SummaryEntry } from './coco-summary';
 export { SUMMARY_ENTRIES } from './coco-summary';
 export type { EvaluateDetectionsRequest, EvaluateOptions, EvaluationFormat } from './evaluate';
 export { evaluateDetections } from './evaluate';
+export { type AnnotatedDataset, type EvaluateDatasetOptions, evaluateDataset } from './evaluate-dataset';
 export type {
   EvaluationResult,
   FlagList,

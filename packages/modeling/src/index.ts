@@ -35,13 +35,6 @@ export {
   ssdBoxPredictor,
   ssdLiteBoxPredictor,
 } from './head';
-export {
-  keepsAccuracy,
-  type OpsKernelBody,
-  opsKernel,
-  registerWasmInferenceKernels,
-  replaceKernel,
-} from './kernels';
 export { type MultiBoxLosses, multiBoxLoss } from './loss/multibox-loss';
 /** Layer primitives and named model state (used by backbones and heads, including ones in other packages). */
 export * as nn from './nn';

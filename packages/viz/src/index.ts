@@ -1,13 +1,6 @@
 export { annotateImageFile } from './annotate-file';
 export { type ChartSeries, type LineChartSpec, renderLineChart } from './chart/line-chart';
-export {
-  type EvalRecord,
-  parseMetrics,
-  readMetricsFile,
-  type TrainingMetrics,
-  type TrainRecord,
-  type WarnFn,
-} from './chart/metrics';
+export type { EvalRecord, TrainingMetrics, TrainRecord } from './chart/metrics';
 export { formatTicks, niceTicks, type Ticks } from './chart/ticks';
 export { EVAL_COLORS, type PlotOptions, plotTrainingCurves, SERIES_COLORS } from './chart/training-plots';
 export { classColor, contrastRatio, relativeLuminance, textColorOn } from './colors';

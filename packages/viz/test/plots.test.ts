@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { RasterImage, Rgb } from '@ssd/image';
 import sharp from 'sharp';
 import { renderLineChart } from '../src/chart/line-chart';
+import type { TrainingMetrics } from '../src/chart/metrics';
 import { plotTrainingCurves, SERIES_COLORS } from '../src/chart/training-plots';
 import { pixel } from './helpers';
 
@@ -13,31 +14,26 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A synthetic log: decaying losses with running averages, a step learning rate, optional evals. */
-function writeMetrics(withEval: boolean, extraLines: string[] = []): string {
-  const lines: string[] = [];
+/** A synthetic run: decaying losses with running averages, a step learning rate, optional evals. */
+function metrics(withEval: boolean): TrainingMetrics {
+  const out: TrainingMetrics = { train: [], evals: [] };
   for (let iter = 10; iter <= 2000; iter += 10) {
     const reg = 1 + 2 * Math.exp(-iter / 400) + 0.1 * Math.sin(iter);
     const cls = 2 + 3 * Math.exp(-iter / 300) + 0.1 * Math.cos(iter);
-    const rec = {
-      type: 'train',
+    out.train.push({
       iter,
-      lr: iter < 1500 ? 1e-3 : 1e-4,
-      loss: reg + cls,
-      reg_loss: reg,
-      cls_loss: cls,
-      loss_avg: 1 + 5 * Math.exp(-iter / 350),
-      time: 0.4,
-    };
-    lines.push(JSON.stringify(rec));
-    if (withEval && iter % 500 === 0) {
-      lines.push(JSON.stringify({ type: 'eval', iter, dataset: 'shapes_test', mAP: iter / 2500 }));
-    }
+      values: {
+        lr: iter < 1500 ? 1e-3 : 1e-4,
+        loss: reg + cls,
+        reg_loss: reg,
+        cls_loss: cls,
+        loss_avg: 1 + 5 * Math.exp(-iter / 350),
+        time: 0.4,
+      },
+    });
+    if (withEval && iter % 500 === 0) out.evals.push({ iter, dataset: 'shapes_test', mAP: iter / 2500 });
   }
-  lines.splice(5, 0, ...extraLines);
-  const file = path.join(dir, 'metrics.jsonl');
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
+  return out;
 }
 
 async function decode(file: string): Promise<RasterImage> {
@@ -73,9 +69,7 @@ function countTint(img: RasterImage, color: Rgb, minAlpha: number): number {
 
 describe('plotTrainingCurves', () => {
   test('writes loss, lr and mAP charts as PNGs with lines in the series colours', async () => {
-    const warn = jest.fn();
-    const files = await plotTrainingCurves(writeMetrics(true), path.join(dir, 'plots'), { warn });
-    expect(warn).not.toHaveBeenCalled();
+    const files = await plotTrainingCurves(metrics(true), path.join(dir, 'plots'));
     expect(files.map((f) => path.basename(f))).toEqual(['loss.png', 'lr.png', 'map.png']);
     for (const f of files) {
       const meta = await sharp(f).metadata();
@@ -93,30 +87,17 @@ describe('plotTrainingCurves', () => {
   });
 
   test('leaves out the mAP chart without eval lines, and honours the size option', async () => {
-    const files = await plotTrainingCurves(writeMetrics(false), dir, {
-      width: 640,
-      height: 400,
-      warn: () => {},
-    });
+    const files = await plotTrainingCurves(metrics(false), dir, { width: 640, height: 400 });
     expect(files.map((f) => path.basename(f))).toEqual(['loss.png', 'lr.png']);
     expect(fs.existsSync(path.join(dir, 'map.png'))).toBe(false);
     const meta = await sharp(files[0]).metadata();
     expect([meta.width, meta.height]).toEqual([640, 400]);
   });
 
-  test('skips malformed lines with warnings and still plots the rest', async () => {
-    const warnings: string[] = [];
-    const file = writeMetrics(false, ['{"type":"train",', 'not json']);
-    const files = await plotTrainingCurves(file, dir, { warn: (w) => warnings.push(w) });
-    expect(files).toHaveLength(2);
-    expect(warnings).toEqual([`${file}:6: skipped, not valid JSON`, `${file}:7: skipped, not valid JSON`]);
-  });
-
-  test('fails naming the file when it holds nothing to plot or does not exist', async () => {
-    const empty = path.join(dir, 'empty.jsonl');
-    fs.writeFileSync(empty, '{"type":"other"}\n');
-    await expect(plotTrainingCurves(empty, dir)).rejects.toThrow(empty);
-    await expect(plotTrainingCurves(path.join(dir, 'missing.jsonl'), dir)).rejects.toThrow(/missing\.jsonl/);
+  test('fails naming the source when there is nothing to plot', async () => {
+    await expect(
+      plotTrainingCurves({ train: [], evals: [] }, dir, { source: 'run/metrics.jsonl' }),
+    ).rejects.toThrow('no losses, learning rate or mAP found in run/metrics.jsonl');
   });
 });
 

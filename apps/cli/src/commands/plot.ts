@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { plotTrainingCurves } from '@ssd/viz';
+import { METRICS_FILE, plotMetricsFile } from '@ssd/trainer';
 import { Command } from 'commander';
 
 /** `ssd plot OUTPUT_DIR`: images of the losses, learning rate and mAP from OUTPUT_DIR/metrics.jsonl. */
@@ -8,12 +8,10 @@ export function plotCommand(): Command {
     .description('plot training curves (loss, lr, mAP) from OUTPUT_DIR/metrics.jsonl into OUTPUT_DIR/plots')
     .argument('<output_dir>', 'a training OUTPUT_DIR')
     .action(async (outputDir: string) => {
-      const files = await plotTrainingCurves(
-        path.join(outputDir, 'metrics.jsonl'),
+      const files = await plotMetricsFile(
+        path.join(outputDir, METRICS_FILE),
         path.join(outputDir, 'plots'),
-        {
-          warn: (w) => console.warn(w),
-        },
+        (w) => console.warn(w),
       );
       for (const f of files) console.log(f);
     });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import { Checkpointer, loadDetector } from '@ssd/engine';
-import { runEvaluation } from '@ssd/trainer';
+import { runEvaluation } from '@ssd/inference';
 import { Command } from 'commander';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';

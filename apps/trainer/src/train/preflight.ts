@@ -1,8 +1,8 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
-import { buildDataset, type DetectionDataset } from '@ssd/data';
-import { checkHasObjects, checkNumClasses } from './dataset-checks';
+import { buildDataset, checkNumClasses, type DetectionDataset } from '@ssd/data';
+import { checkHasObjects } from './dataset-checks';
 
 /**
  * Checks what would otherwise fail mid-run, before any training: OUTPUT_DIR is writable, the training

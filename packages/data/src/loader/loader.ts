@@ -5,7 +5,7 @@ import { buildDataset } from '../datasets/build';
 import { IterationBatchSampler } from '../sampler';
 import type { BatchArrays, BatchTask, TestBatch, TrainBatch } from './batch';
 import { type BatchPipeline, buildBatchPipeline } from './pipeline';
-import { WorkerPool } from './worker-pool';
+import { startLoaderWorkers } from './workers';
 
 /** Options shared by training and test loaders. */
 export interface LoaderOptions {
@@ -150,7 +150,7 @@ async function* runTasks(
     throw new Error(`loader: number of workers must be a non-negative integer, got ${numWorkers}`);
   }
   const prefetch = Math.max(1, options.prefetch ?? 2 * numWorkers);
-  const pool = numWorkers > 0 ? new WorkerPool(numWorkers, { cfg, isTrain }) : undefined;
+  const pool = numWorkers > 0 ? await startLoaderWorkers(numWorkers, { cfg, isTrain }) : undefined;
   const pipeline: BatchPipeline = pool ?? buildBatchPipeline(cfg, isTrain);
   const inFlight: [BatchTask, Promise<BatchArrays>][] = [];
   const fill = () => {

@@ -1,4 +1,5 @@
 import type { Device } from '@ssd/config';
+import { registerInferenceKernels } from '@ssd/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BACKEND_LOADERS,
@@ -25,14 +26,21 @@ function onAdapter(adapter: GpuAdapterDescription | undefined): string {
 const AUTO_ORDER = ['cuda', 'webgpu', 'cpu'] as const;
 
 /**
- * Makes the backend MODEL.DEVICE names current. `auto` tries CUDA, WebGPU (on a hardware adapter only),
- * native CPU, then WebAssembly, and logs which one it chose (and the GPU adapter) and why others were
+ * Makes the backend MODEL.DEVICE names current, with the kernels inference needs on it to match the
+ * reference (`registerInferenceKernels` of @ssd/kernels). `auto` tries CUDA, WebGPU (on a hardware adapter
+ * only), native CPU, then WebAssembly, and logs which one it chose (and the GPU adapter) and why others were
  * skipped. An explicit `webgpu` takes a software adapter too.
  */
 export async function initBackend(
   device: Device,
   log: (line: string) => void = (l) => console.log(l),
 ): Promise<SelectedBackend> {
+  const selected = await selectBackend(device, log);
+  registerInferenceKernels(selected.backend);
+  return selected;
+}
+
+async function selectBackend(device: Device, log: (line: string) => void): Promise<SelectedBackend> {
   // PROD silences tfjs's console advice ("install the node backend", re-registration notices).
   tf.env().set('PROD', true);
   if (device !== 'auto') {

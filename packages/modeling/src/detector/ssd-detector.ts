@@ -9,7 +9,6 @@ import '../backbone';
 import '../head';
 import type { Backbone } from '../backbone/backbone';
 import type { BoxHead, DetectionTargets, PredictorOutput } from '../head/types';
-import { registerWasmInferenceKernels } from '../kernels';
 import type { MultiBoxLosses } from '../loss/multibox-loss';
 import {
   batchDraws,
@@ -81,9 +80,6 @@ export class SSDDetector {
     if (images.rank !== 4 || images.shape[3] !== 3) {
       throw new Error(`SSDDetector expects NHWC images [N, H, W, 3], got shape [${images.shape.join(', ')}]`);
     }
-    // Every forward pass comes through here, on whichever backend is current now (it may have changed since
-    // construction): on wasm, make sure its imprecise reductions are replaced first (a no-op once done).
-    if (tf.getBackend() === 'wasm') registerWasmInferenceKernels();
     return tf.tidy(() => this.boxHead.predict(this.backbone.forward(images, ctx), ctx));
   }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Rgb } from '@ssd/image';
 import { writeImageFile } from '../image-file';
 import { type ChartSeries, type LineChartSpec, renderLineChart } from './line-chart';
-import { readMetricsFile, type TrainingMetrics, type WarnFn } from './metrics';
+import type { TrainingMetrics } from './metrics';
 
 /** Line colours of the training plots, by metric key. */
 export const SERIES_COLORS = {
@@ -92,22 +92,21 @@ const CHARTS: ReadonlyArray<readonly [string, (m: TrainingMetrics) => LineChartS
 
 /** Options for plotTrainingCurves. */
 export interface PlotOptions {
-  /** Receives a message per malformed metrics line (default console.warn). */
-  warn?: WarnFn;
+  /** Where the metrics came from (a file), named when they hold nothing to plot. */
+  source?: string;
   width?: number;
   height?: number;
 }
 
 /**
- * Writes PNG charts of a JSON-lines metrics file into `outDir`: loss.png (losses and their smoothed
- * values), lr.png (learning rate) and map.png (only when evaluation lines exist). Returns the paths written.
+ * Writes PNG charts of a training run's metrics into `outDir`: loss.png (losses and their smoothed values),
+ * lr.png (learning rate) and map.png (only when there are evaluations). Returns the paths written.
  */
 export async function plotTrainingCurves(
-  metricsFile: string,
+  metrics: TrainingMetrics,
   outDir: string,
   options: PlotOptions = {},
 ): Promise<string[]> {
-  const metrics = readMetricsFile(metricsFile, options.warn);
   const written: string[] = [];
   for (const [file, build] of CHARTS) {
     const spec = build(metrics);
@@ -117,6 +116,6 @@ export async function plotTrainingCurves(
     written.push(out);
   }
   if (written.length === 0)
-    throw new Error(`no losses, learning rate or mAP found in metrics file ${metricsFile}`);
+    throw new Error(`no losses, learning rate or mAP found in ${options.source ?? 'the metrics'}`);
   return written;
 }
