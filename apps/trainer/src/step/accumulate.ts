@@ -2,6 +2,7 @@ import { nn, type SSDDetector } from '@ssd/modeling';
 import { mixSeed } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SharedAllGather } from './all-gather';
+import { leanGradients } from './backprop';
 import type { MicroBatch } from './plan';
 
 /**
@@ -73,14 +74,14 @@ export class GradientAccumulator {
       const labels = tf.tensor2d(batch.labels.slice(from * p, to * p), [mb.count, p], 'int32');
       const before = tf.memory().numBytes;
       let parts: tf.Tensor1D | undefined;
-      const { grads } = tf.variableGrads(() => {
+      const { grads } = leanGradients(() => {
         const { regLoss, clsLoss } = this.model.loss(images, { boxes, labels }, this.draws(batch, mb));
         kept = tf.memory().numBytes - before;
         const total = tf.add(regLoss, clsLoss);
         parts = tf.keep(tf.mul(tf.stack([total, regLoss, clsLoss]), mb.weight) as tf.Tensor1D);
         return tf.mul(total, mb.weight) as tf.Scalar;
       }, this.vars);
-      return { grads: this.vars.map((v) => grads[v.name]!), losses: parts! };
+      return { grads: this.vars.map((v, i) => grads[i] ?? tf.zerosLike(v)), losses: parts! };
     });
     this.grads = this.sum(this.grads, grads);
     [this.losses] = this.sum(this.losses && [this.losses], [losses]) as [tf.Tensor1D];

@@ -138,6 +138,13 @@ export class Conv2d implements Module {
   }
 
   private convolve(x: tf.Tensor4D, op: Convolution, stride: number, pad: number): tf.Tensor4D {
+    if (!op.bias && op.activation === 'linear') {
+      // The plain op: in a training pass tfjs's fused one also keeps its output for the backward pass, which
+      // needs it only for a bias or an activation.
+      return this.depthwise
+        ? tf.depthwiseConv2d(x, op.filter, stride, pad)
+        : tf.conv2d(x, op.filter, stride, pad);
+    }
     const args = {
       x,
       filter: op.filter,

@@ -3,7 +3,7 @@
  * module tree); `forward` is a pure function of its input and those tensors, except that training-mode
  * BatchNorm also updates its running statistics. Callers own intermediate tensors (wrap calls in `tf.tidy`).
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { FusableActivation, FusableActivationModule } from './activation';
 import { BatchNorm2d } from './batch-norm';
 import { Conv2d } from './conv';
@@ -56,21 +56,31 @@ export class Sequential implements Module {
     return this.forwardRange(x, ctx, 0, this.layers.length);
   }
 
-  /** Runs layers [start, end) only, for models that tap intermediate outputs (VGG conv4_3, MobileNet). */
+  /**
+   * Runs layers [start, end) only, for models that tap intermediate outputs (VGG conv4_3, MobileNet). Each
+   * step runs in its own tf.tidy, so a step's intermediates are freed as it ends rather than with the caller's
+   * scope: in a training pass, what the backward pass does not keep goes before the next layer allocates.
+   */
   forwardRange(x: tf.Tensor4D, ctx: ForwardContext, start: number, end: number): tf.Tensor4D {
     let i = start;
     while (i < end) {
-      const layer = this.layers[i++];
+      const layer = this.layers[i++]!;
+      const input = x;
       if (!(layer instanceof Conv2d)) {
-        x = layer.forward(x, ctx);
+        x = tf.tidy(() => layer.forward(input, ctx));
         continue;
       }
       const next = i < end ? this.layers[i] : undefined;
-      const batchNorm = !ctx.training && next instanceof BatchNorm2d ? next : null;
+      const batchNorm = next instanceof BatchNorm2d ? next : null;
       if (batchNorm) i++;
       const activation = i < end ? fusableActivation(this.layers[i]) : null;
       if (activation) i++;
-      x = layer.forwardFused(x, batchNorm, activation ?? 'linear');
+      x = tf.tidy(() => {
+        // Inference folds BatchNorm into the convolution; training normalises with the batch's statistics,
+        // the activation applied within BatchNorm's op (which then keeps only its input for the backward pass).
+        if (!batchNorm || !ctx.training) return layer.forwardFused(input, batchNorm, activation ?? 'linear');
+        return batchNorm.forwardActivated(layer.forward(input), ctx, activation ?? 'linear');
+      });
     }
     return x;
   }
