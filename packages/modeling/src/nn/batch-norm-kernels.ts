@@ -113,32 +113,38 @@ export function batchNormBackward(
     return run<Grads>(BATCH_NORM_GRAD, { dy: dz, x, mean, invStd, gamma });
   }
   const halves = registered(BATCH_NORM_DZ, BATCH_NORM_DX);
-  let dz: tf.Tensor4D;
-  let dzXHat: tf.Tensor4D;
-  let xHat: tf.Tensor4D | undefined;
-  if (halves) {
-    [dz, dzXHat] = run<[tf.Tensor4D, tf.Tensor4D]>(
-      BATCH_NORM_DZ,
-      { dy, x, mean, invStd, gamma, beta },
-      { activation },
-    );
-  } else {
-    xHat = normalized(x, stats);
-    dz = activation === 'linear' ? dy : activationGradient(activation, dy, tf.add(tf.mul(xHat, gamma), beta));
-    dzXHat = tf.mul(dz, xHat);
-  }
+  // Without the kernels, each temporary is freed once used: the backward pass's peak is a few activations.
+  const xHat = halves ? undefined : tf.tidy(() => normalized(x, stats));
+  const [dz, dzXHat] = halves
+    ? run<[tf.Tensor4D, tf.Tensor4D]>(BATCH_NORM_DZ, { dy, x, mean, invStd, gamma, beta }, { activation })
+    : tf.tidy(() => {
+        const g =
+          activation === 'linear'
+            ? dy
+            : activationGradient(activation, dy, tf.add(tf.mul(xHat!, gamma), beta));
+        return [g, tf.mul(g, xHat!)];
+      });
   const dBeta = tf.sum(dz, [0, 1, 2]) as tf.Tensor1D;
   const dGamma = tf.sum(dzXHat, [0, 1, 2]) as tf.Tensor1D;
   dzXHat.dispose();
   const all = acrossReplicas?.(dBeta, dGamma) ?? { dBeta, dGamma, count: dy.size / dy.shape[3] };
-  if (halves) {
-    const inputs = { dz, x, mean, invStd, gamma, dBeta: all.dBeta, dGamma: all.dGamma };
-    return [run(BATCH_NORM_DX, inputs, { count: all.count }), dGamma, dBeta];
-  }
-  const factor = tf.mul(gamma, tf.div(invStd, all.count));
-  const dx = tf.mul(
-    tf.sub(tf.sub(tf.mul(dz, all.count), all.dBeta), tf.mul(xHat!, all.dGamma)),
-    factor,
-  ) as tf.Tensor4D;
+  const dx: tf.Tensor4D = halves
+    ? run(
+        BATCH_NORM_DX,
+        { dz, x, mean, invStd, gamma, dBeta: all.dBeta, dGamma: all.dGamma },
+        { count: all.count },
+      )
+    : tf.tidy(() => {
+        const factor = tf.mul(gamma, tf.div(invStd, all.count));
+        const scaled = tf.mul(dz, all.count);
+        const centred = tf.sub(scaled, all.dBeta);
+        scaled.dispose();
+        const explained = tf.mul(xHat!, all.dGamma);
+        const rest = tf.sub(centred, explained);
+        tf.dispose([centred, explained]);
+        return tf.mul(rest, factor);
+      });
+  if (dz !== dy) dz.dispose();
+  xHat?.dispose();
   return [dx, dGamma, dBeta];
 }

@@ -78,7 +78,9 @@ export class Sequential implements Module {
       x = tf.tidy(() => {
         // Inference folds BatchNorm into the convolution; training normalises with the batch's statistics,
         // the activation applied within BatchNorm's op (which then keeps only its input for the backward pass).
-        if (!batchNorm || !ctx.training) return layer.forwardFused(input, batchNorm, activation ?? 'linear');
+        if (!batchNorm || !ctx.training) {
+          return layer.forwardFused(input, batchNorm, activation ?? 'linear', ctx.training);
+        }
         return batchNorm.forwardActivated(layer.forward(input), ctx, activation ?? 'linear');
       });
     }
