@@ -37,6 +37,12 @@ function engineInternals(): EngineInternals {
   return engine as EngineInternals;
 }
 
+/** Frees what the recorded tape saved (also after a failed forward pass) and drops the tape. */
+function releaseTape(engine: EngineInternals): void {
+  for (const node of engine.state.activeTape ?? []) for (const t of node.saved ?? []) t.dispose();
+  engine.state.activeTape = null;
+}
+
 /**
  * The nodes on a path from `xs` to `y`, inputs pruned to those depending on `xs` (tfjs-core's
  * getFilteredNodesXToY, which the package does not export).
@@ -129,14 +135,13 @@ export function leanGradients(
   const engine = engineInternals();
   if (engine.state.gradientDepth !== 0)
     throw new Error('leanGradients: nested inside another gradient computation');
-  let tape: TapeNode[] = [];
   try {
     const y = engine.scopedRun(
       () => engine.startTape(),
       () => engine.endTape(),
       () => engine.tidy('forward', f),
     );
-    tape = engine.state.activeTape ?? [];
+    const tape = engine.state.activeTape ?? [];
     if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('leanGradients: f must return a scalar');
     const path = pathNodes(tape, xs, y);
     // What nodes off the path saved is never read: free it before the backward pass needs memory.
@@ -185,7 +190,30 @@ export function leanGradients(
       return { value: y, grads: xs.map((x) => grads.get(x.id) ?? null) };
     });
   } finally {
-    for (const node of tape) for (const t of node.saved ?? []) t.dispose();
-    if (engine.state.gradientDepth === 0) engine.state.activeTape = null;
+    releaseTape(engine);
+  }
+}
+
+/**
+ * Bytes of tensors that `f`'s forward pass leaves for a backward pass (what it saved on the tape, and its
+ * result), measured by running it under a tape and dropping the tape unused. Counts a tensor once per
+ * reference to its data, so data a saved tensor shares (a weight) counts again.
+ */
+export function forwardKeptBytes(f: () => tf.Tensor): number {
+  const engine = engineInternals();
+  if (engine.state.gradientDepth !== 0)
+    throw new Error('forwardKeptBytes: nested inside a gradient computation');
+  const before = tf.memory().numBytes;
+  try {
+    const y = engine.scopedRun(
+      () => engine.startTape(),
+      () => engine.endTape(),
+      () => engine.tidy('forward', f),
+    );
+    const kept = tf.memory().numBytes - before;
+    y.dispose();
+    return kept;
+  } finally {
+    releaseTape(engine);
   }
 }
