@@ -22,26 +22,32 @@ const SAMPLE_MS = 100;
 
 /**
  * `images` training images of the shapes data set as VOC2007 trainval under `root` (made once, then reused):
- * shape class i is named as VOC class i.
+ * shape class i is named as VOC class i, and only images with an object that is not difficult are listed (the
+ * reference's prior matching fails on an image without one).
  */
 async function vocShapes(root, images) {
   const dir = path.join(root, 'VOC2007');
-  const done = path.join(root, `ready-${images}-10`);
+  const done = path.join(root, `ready-${images}`);
   if (fs.existsSync(done)) return;
   fs.rmSync(root, { recursive: true, force: true });
-  // A few test images too: `ssd train` checks that DATASETS.TEST has images before it starts.
-  await writeShapesDataset(dir, { train: images, test: 10 });
+  // Spare images for those without an object, and a few test images: `ssd train` checks DATASETS.TEST.
+  const spare = Math.ceil(images / 4);
+  await writeShapesDataset(dir, { train: images + spare, test: 10 });
   const names = new Map(SHAPES_CLASSES.map((name, i) => [name, VOC_CLASSES[i]]));
-  const annotations = path.join(dir, 'Annotations');
-  for (const file of fs.readdirSync(annotations)) {
-    const xml = fs.readFileSync(path.join(annotations, file), 'utf8');
+  const sets = path.join(dir, 'ImageSets', 'Main');
+  const kept = [];
+  for (const id of fs.readFileSync(path.join(sets, 'train.txt'), 'utf8').split('\n').filter(Boolean)) {
+    const file = path.join(dir, 'Annotations', `${id}.xml`);
+    const xml = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(
-      path.join(annotations, file),
+      file,
       xml.replace(/<name>([^<]+)<\/name>/g, (_, name) => `<name>${names.get(name)}</name>`),
     );
+    if (kept.length < images && /<difficult>0<\/difficult>/.test(xml)) kept.push(id);
   }
-  const sets = path.join(dir, 'ImageSets', 'Main');
-  fs.copyFileSync(path.join(sets, 'train.txt'), path.join(sets, 'trainval.txt'));
+  if (kept.length < images)
+    throw new Error(`only ${kept.length} shapes images have an object that is not difficult`);
+  fs.writeFileSync(path.join(sets, 'trainval.txt'), kept.map((id) => `${id}\n`).join(''));
   fs.writeFileSync(done, '');
 }
 
@@ -154,18 +160,44 @@ async function compare({ name, batch }, { reference, iters, data, workDir, loade
       const out = path.join(workDir, `torch-${name}-${batch}`);
       fs.rmSync(out, { recursive: true, force: true });
       const args = [
-        ...['-u', REFERENCE_TRAIN, reference, '--config-file', path.join(reference, 'configs', `${name}.yaml`)],
+        ...[
+          '-u',
+          REFERENCE_TRAIN,
+          reference,
+          '--config-file',
+          path.join(reference, 'configs', `${name}.yaml`),
+        ],
         ...steps,
-        ...['--use_tensorboard', 'False', '--skip-test', ...overrides, 'MODEL.DEVICE', 'cpu', 'OUTPUT_DIR', out],
+        ...[
+          '--use_tensorboard',
+          'False',
+          '--skip-test',
+          ...overrides,
+          'MODEL.DEVICE',
+          'cpu',
+          'OUTPUT_DIR',
+          out,
+        ],
       ];
-      const torchEnv = { ...env, OMP_NUM_THREADS: String(os.availableParallelism()), OPENBLAS_NUM_THREADS: '1' };
+      const torchEnv = {
+        ...env,
+        OMP_NUM_THREADS: String(os.availableParallelism()),
+        OPENBLAS_NUM_THREADS: '1',
+      };
       return runJob('reference train.py', python, args, { env: torchEnv, cwd: workDir }, `${out}.log`);
     },
     ssd: () => {
       const out = path.join(workDir, `ssd-${name}-${batch}`);
       fs.rmSync(out, { recursive: true, force: true });
       const args = [
-        ...[CLI, 'train', '--config-file', path.join(REPO, 'configs', `${name}.yaml`), ...steps, '--skip-test'],
+        ...[
+          CLI,
+          'train',
+          '--config-file',
+          path.join(REPO, 'configs', `${name}.yaml`),
+          ...steps,
+          '--skip-test',
+        ],
         ...[...overrides, 'OUTPUT_DIR', out],
       ];
       return runJob('ssd train', process.execPath, args, { env, cwd: workDir }, `${out}.log`);
@@ -198,7 +230,9 @@ async function compare({ name, batch }, { reference, iters, data, workDir, loade
     ['peak memory (PSS, process tree)', gb(torch.peak.pss), gb(ssd.peak.pss), ssd.peak.pss / torch.peak.pss],
     ['peak RSS (summed over the tree)', gb(torch.peak.rss), gb(ssd.peak.rss), ssd.peak.rss / torch.peak.rss],
   ];
-  console.log(`\n${name}, batch ${batch}, ${iters} iterations (ratio: speed ssd/PyTorch, memory ssd/PyTorch)`);
+  console.log(
+    `\n${name}, batch ${batch}, ${iters} iterations (ratio: speed ssd/PyTorch, memory ssd/PyTorch)`,
+  );
   console.log('| | PyTorch (reference train.py) | ssd-ts (ssd train) | ratio |');
   console.log('| --- | --- | --- | --- |');
   for (const [label, t, s, r] of rows) console.log(`| ${label} | ${t} | ${s} | ${r.toFixed(2)}× |`);
@@ -217,7 +251,9 @@ function option(argv, name, fallback) {
 async function wholeJobs(argv) {
   const reference = option(argv, 'reference');
   if (!reference || !fs.existsSync(path.join(reference, 'train.py'))) {
-    throw new Error('--whole needs --reference PATH, a checkout of lufficc/SSD (its train.py is run as it is)');
+    throw new Error(
+      '--whole needs --reference PATH, a checkout of lufficc/SSD (its train.py is run as it is)',
+    );
   }
   if (!fs.existsSync(CLI)) throw new Error(`build the CLI first (pnpm build): no ${CLI}`);
   const runs = option(argv, 'runs', 'mobilenet_v2_ssd320_voc0712:16,vgg_ssd300_voc0712:32')
@@ -232,7 +268,12 @@ async function wholeJobs(argv) {
   const order = option(argv, 'order', 'torch,ssd').split(',');
   await vocShapes(data, images);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`${cpu}, ${os.availableParallelism()} cores; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${cpu}, ${os.availableParallelism()} cores; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`data: ${images} images (${data}); logs and outputs: ${workDir}`);
   for (const run of runs) await compare(run, { reference, iters, data, workDir, loaderWorkers, order });
 }

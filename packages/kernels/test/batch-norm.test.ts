@@ -1,11 +1,17 @@
-// wasm's training batch-norm kernels against the composed ops they stand for, bit for bit: the gradient a
-// training step takes through them must be the one the composed ops give.
+// wasm's training batch-norm kernels (SIMD on wasm's memory, and the JavaScript loops that stand in where that
+// cannot run) against the composed ops they stand for, bit for bit: the gradient a training step takes through
+// them must be the one the composed ops give.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import '@tensorflow/tfjs-backend-wasm';
 import { nn } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTrainingKernels } from '../src';
+import { applyLoop, dxLoop, dzLoop } from '../src/wasm/batch-norm';
+import { batchNormSimd } from '../src/wasm/simd/batch-norm-simd';
 import { seeded } from './kernels-helpers';
 
+// 7 channels: four through the SIMD lanes, three through the one-at-a-time tail.
 const SHAPE = [2, 5, 3, 7];
 const C = SHAPE[3]!;
 
@@ -38,8 +44,8 @@ function inputs() {
   };
 }
 
-function expectSameBits(actual: tf.Tensor, expected: tf.Tensor): void {
-  const a = actual.dataSync();
+function expectSameBits(actual: tf.Tensor | Float32Array, expected: tf.Tensor): void {
+  const a = actual instanceof Float32Array ? actual : actual.dataSync();
   const e = expected.dataSync();
   expect(a.length).toBe(e.length);
   const differ = [...e.keys()].filter((i) => !Object.is(a[i], e[i]));
@@ -52,11 +58,22 @@ const MASKS = {
   relu6: (z: tf.Tensor) => tf.sub(tf.step(z), tf.step(tf.sub(z, 6))),
 } as const;
 
+test('the SIMD module runs on the wasm backend, assembled from the committed batch-norm.wat', () => {
+  expect(batchNormSimd(tf.backend())).not.toBeNull();
+  const script = path.join(__dirname, '..', 'scripts', 'assemble-wat.js');
+  expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+});
+
 test('SsdBatchNormApply is (x − μ)·s·γ + β', () => {
   tf.tidy(() => {
     const { x, mean, invStd, gamma, beta } = inputs();
     const out = tf.engine().runKernel(nn.BATCH_NORM_APPLY, { x, mean, invStd, gamma, beta }) as tf.Tensor;
-    expectSameBits(out, tf.add(tf.mul(tf.mul(tf.sub(x, mean), invStd), gamma), beta));
+    const composed = tf.add(tf.mul(tf.mul(tf.sub(x, mean), invStd), gamma), beta);
+    expectSameBits(out, composed);
+    const loop = new Float32Array(x.size);
+    const [xv, mv, sv, gv, bv] = [x, mean, invStd, gamma, beta].map((t) => t.dataSync() as Float32Array);
+    applyLoop(xv!, mv!, sv!, gv!, bv!, loop);
+    expectSameBits(loop, composed);
   });
 });
 
@@ -80,10 +97,35 @@ test.each(Object.keys(MASKS) as (keyof typeof MASKS)[])(
       const dGamma = tf.sum(dzXHat!, [0, 1, 2]);
       const dx = tf
         .engine()
-        .runKernel(nn.BATCH_NORM_DX, { dz: dz!, x, mean, invStd, gamma, dBeta, dGamma }, { count }) as tf.Tensor;
+        .runKernel(
+          nn.BATCH_NORM_DX,
+          { dz: dz!, x, mean, invStd, gamma, dBeta, dGamma },
+          { count },
+        ) as tf.Tensor;
       const factor = tf.mul(gamma, tf.div(invStd, count));
       const composed = tf.mul(tf.sub(tf.sub(tf.mul(dz!, count), dBeta), tf.mul(xHat, dGamma)), factor);
       expectSameBits(dx, composed);
+
+      const [dyv, xv, mv, sv, gv, bv] = [dy, x, mean, invStd, gamma, beta].map(
+        (t) => t.dataSync() as Float32Array,
+      );
+      const [dzLooped, tLooped, dxLooped] = [0, 1, 2].map(() => new Float32Array(x.size));
+      dzLoop(
+        dyv!,
+        xv!,
+        mv!,
+        sv!,
+        gv!,
+        bv!,
+        dzLooped!,
+        tLooped!,
+        { linear: 0, relu: 1, relu6: 2 }[activation],
+      );
+      expectSameBits(dzLooped!, dzExpected);
+      expectSameBits(tLooped!, tf.mul(dzExpected, xHat));
+      const [db, dg, f] = [dBeta, dGamma, factor].map((t) => t.dataSync() as Float32Array);
+      dxLoop(dzLooped!, xv!, mv!, sv!, db!, dg!, f!, dxLooped!, count);
+      expectSameBits(dxLooped!, composed);
     });
   },
 );
