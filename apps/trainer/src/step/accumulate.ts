@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SharedAllGather } from './all-gather';
 import { forwardKeptBytes, leanGradients } from './backprop';
 import type { ImageRange, MicroBatch } from './plan';
+import { tensorCopy } from './shared-state';
 
 /**
  * A training batch's arrays (`[N, S, S, 3]` images, `[N, P, 4]` box targets, `[N, P]` labels) and its 0-based
@@ -143,10 +144,18 @@ function passTensors(batch: BatchArrays, range: ImageRange) {
   const { imageSize: s, numPriors: p } = batch;
   const [from, to] = [range.start, range.start + range.count];
   return {
-    images: tf.tensor4d(batch.images.slice(from * s * s * 3, to * s * s * 3), [range.count, s, s, 3]),
+    images: tensorCopy(
+      batch.images.subarray(from * s * s * 3, to * s * s * 3),
+      [range.count, s, s, 3],
+      'float32',
+    ) as tf.Tensor4D,
     targets: {
-      boxes: tf.tensor3d(batch.locations.slice(from * p * 4, to * p * 4), [range.count, p, 4]),
-      labels: tf.tensor2d(batch.labels.slice(from * p, to * p), [range.count, p], 'int32'),
+      boxes: tensorCopy(
+        batch.locations.subarray(from * p * 4, to * p * 4),
+        [range.count, p, 4],
+        'float32',
+      ) as tf.Tensor3D,
+      labels: tensorCopy(batch.labels.subarray(from * p, to * p), [range.count, p], 'int32') as tf.Tensor2D,
     },
   };
 }
