@@ -1,4 +1,4 @@
-"""What the reference (lufficc/SSD) imports and Debian's PyTorch does not provide, for scripts that run its code.
+"""What the reference (lufficc/SSD) imports and Debian's PyTorch does not provide, for reference_train.py.
 
 - yacs, the reference's config library (not packaged by Debian): just enough of `yacs.config.CfgNode` for the
   reference's defaults, its YAML files and `KEY VALUE` overrides.
