@@ -133,14 +133,19 @@ function runJob(label, command, args, options, logFile) {
   });
 }
 
-/** Steady seconds per iteration: the mean over the second half of the iterations. */
+/**
+ * Steady seconds per iteration: the mean over the second half of the iterations (NaN for a 1-iteration job,
+ * whose only interval includes start-up).
+ */
 function steady(arrivals, iters) {
   const from = Math.floor(iters / 2);
+  if (from < 1) return Number.NaN;
   const a = arrivals.get(from);
   const b = arrivals.get(iters);
   return a === undefined || b === undefined ? Number.NaN : (b - a) / (iters - from);
 }
 
+const fixed = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
 const load = () => os.loadavg()[0].toFixed(2);
 
@@ -223,8 +228,8 @@ async function compare({ name, batch }, { reference, iters, data, workDir, loade
     ],
     [
       `steady s/iteration (${Math.floor(iters / 2) + 1}–${iters})`,
-      steady(torch.arrivals, iters).toFixed(2),
-      steady(ssd.arrivals, iters).toFixed(2),
+      fixed(steady(torch.arrivals, iters)),
+      fixed(steady(ssd.arrivals, iters)),
       steady(torch.arrivals, iters) / steady(ssd.arrivals, iters),
     ],
     ['peak memory (PSS, process tree)', gb(torch.peak.pss), gb(ssd.peak.pss), ssd.peak.pss / torch.peak.pss],
@@ -235,7 +240,7 @@ async function compare({ name, batch }, { reference, iters, data, workDir, loade
   );
   console.log('| | PyTorch (reference train.py) | ssd-ts (ssd train) | ratio |');
   console.log('| --- | --- | --- | --- |');
-  for (const [label, t, s, r] of rows) console.log(`| ${label} | ${t} | ${s} | ${r.toFixed(2)}× |`);
+  for (const [label, t, s, r] of rows) console.log(`| ${label} | ${t} | ${s} | ${fixed(r)}× |`);
   return { name, batch, iters, torch, ssd };
 }
 
