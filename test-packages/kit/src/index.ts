@@ -20,3 +20,4 @@ export {
   probeWebGpuAdapter,
   useWebGpu,
 } from './webgpu';
+export { hasRedisServer, startRedis, type TestRedis } from './redis';
