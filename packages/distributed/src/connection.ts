@@ -16,7 +16,9 @@ export function redisConnection(url: string): RedisOptions {
     throw new Error(`--redis ${url}: not a URL; expected redis://HOST:PORT`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new Error(`--redis ${url}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${parsed.protocol}`);
+    throw new Error(
+      `--redis ${url}: expected redis://HOST:PORT or rediss://HOST:PORT, got ${parsed.protocol}`,
+    );
   }
   if (!parsed.hostname) throw new Error(`--redis ${url}: no host; expected redis://HOST:PORT`);
   return {

@@ -13,11 +13,13 @@ export interface ShardRange {
  * are exactly the batches one process would make.
  */
 export function planShards(total: number, shardSize: number, align = 1): ShardRange[] {
-  if (!(Number.isInteger(total) && total >= 0)) throw new Error(`shards: total ${total} must be a non-negative integer`);
+  if (!(Number.isInteger(total) && total >= 0))
+    throw new Error(`shards: total ${total} must be a non-negative integer`);
   if (!(Number.isInteger(shardSize) && shardSize > 0)) {
     throw new Error(`shard size must be a positive integer, got ${shardSize}`);
   }
-  if (!(Number.isInteger(align) && align > 0)) throw new Error(`shards: align ${align} must be a positive integer`);
+  if (!(Number.isInteger(align) && align > 0))
+    throw new Error(`shards: align ${align} must be a positive integer`);
   const size = Math.ceil(shardSize / align) * align;
   const shards: ShardRange[] = [];
   for (let start = 0; start < total; start += size) {

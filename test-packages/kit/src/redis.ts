@@ -70,7 +70,9 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       reject(new Error(`redis-server on port ${port} not ready after ${READY_TIMEOUT_MS} ms: ${output}`));
     }, READY_TIMEOUT_MS);
     const poll = setInterval(() => {
-      const ping = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], { encoding: 'utf8' });
+      const ping = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], {
+        encoding: 'utf8',
+      });
       if (ping.stdout?.trim() === 'PONG') {
         clearInterval(poll);
         clearTimeout(timer);
@@ -85,7 +87,9 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
     child.once('error', (e) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`cannot start redis-server (install Debian's redis-server: bash .ci/redis): ${e.message}`));
+      reject(
+        new Error(`cannot start redis-server (install Debian's redis-server: bash .ci/redis): ${e.message}`),
+      );
     });
     child.once('exit', (code) => {
       clearInterval(poll);

@@ -23,7 +23,10 @@ export function testCommand(): Command {
     )
     .argument('[overrides...]', 'KEY VALUE config overrides');
   return addCoordinatorOptions(command).action(
-    async (overrides: string[], opts: CoordinatorOptions & { configFile: string; ckpt?: string; output_dir?: string }) => {
+    async (
+      overrides: string[],
+      opts: CoordinatorOptions & { configFile: string; ckpt?: string; output_dir?: string },
+    ) => {
       const cfg = loadConfig(opts.configFile, overrides);
       checkComponentsRegistered(cfg);
       if (cfg.DATASETS.TEST.length === 0) throw new Error('DATASETS.TEST is empty: nothing to evaluate');

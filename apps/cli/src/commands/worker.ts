@@ -1,8 +1,8 @@
 import { DEFAULT_QUEUE, redactedUrl, startShardWorker } from '@ssd/distributed';
 import { Command } from 'commander';
 import { parsePathMapping } from '../distributed/image-source';
-import { ShardProcessor } from '../distributed/shard-processor';
 import type { ShardJob } from '../distributed/shard-jobs';
+import { ShardProcessor } from '../distributed/shard-processor';
 import { positiveInt } from './options';
 
 interface WorkerOptions {
@@ -60,7 +60,9 @@ async function runWorker(opts: WorkerOptions): Promise<void> {
     process: (job, context) => processor.process(job, context),
     log,
   });
-  log(`taking shards from queue '${opts.queue}' at ${redactedUrl(opts.redis)} (concurrency ${opts.concurrency})`);
+  log(
+    `taking shards from queue '${opts.queue}' at ${redactedUrl(opts.redis)} (concurrency ${opts.concurrency})`,
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -24,9 +24,14 @@ export interface CoordinatorOptions {
 /** Adds `--redis`, `--queue` and `--shard-size` to a command. */
 export function addCoordinatorOptions(command: Command): Command {
   return command
-    .option('--redis <url>', 'run on `ssd worker`s through this Redis (redis://HOST:PORT) instead of in this process')
+    .option(
+      '--redis <url>',
+      'run on `ssd worker`s through this Redis (redis://HOST:PORT) instead of in this process',
+    )
     .addOption(
-      new Option('--queue <name>', 'with --redis: the queue the workers take shards from').default(DEFAULT_QUEUE),
+      new Option('--queue <name>', 'with --redis: the queue the workers take shards from').default(
+        DEFAULT_QUEUE,
+      ),
     )
     .addOption(
       new Option('--shard_size <n>', 'with --redis: images per shard (one job)')
@@ -82,19 +87,25 @@ export async function coordinate<R>(
   const shards = planShards(count, opts.shard_size, align);
   const size = shards[0] ? shards[0].end - shards[0].start : 0;
   if (shards.length > 1 && size !== opts.shard_size) {
-    console.log(`--shard_size ${opts.shard_size} rounded up to ${size} images, a multiple of TEST.BATCH_SIZE ${align}`);
+    console.log(
+      `--shard_size ${opts.shard_size} rounded up to ${size} images, a multiple of TEST.BATCH_SIZE ${align}`,
+    );
   }
   const runId = runIdOf({ identity, shardSize: opts.shard_size });
   const run = new ShardRun<ShardJob, R>({ redis: opts.redis, queue: opts.queue, runId });
   try {
     const specs: ShardSpec<ShardJob>[] = shards.map((s) => ({ data: job(s), units: s.end - s.start }));
-    console.log(`${title}: ${shards.length} shards of up to ${size} images on queue '${opts.queue}' (run ${runId})`);
+    console.log(
+      `${title}: ${shards.length} shards of up to ${size} images on queue '${opts.queue}' (run ${runId})`,
+    );
     const progress = createProgress(title, count);
     let results: R[];
     try {
       ({ results } = await run.gather(specs, {
         onProgress: (done) => progress.update(done),
-        onResult: handlers.onResult ? (index, result) => handlers.onResult!(shards[index]!, result) : undefined,
+        onResult: handlers.onResult
+          ? (index, result) => handlers.onResult!(shards[index]!, result)
+          : undefined,
       }));
     } finally {
       progress.stop();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { annotateImageFile } from '@ssd/viz';
 import { type ResultEntry, resultEntry } from '../commands/demo';
-import { coordinate, type CoordinatorOptions, modelSpec } from './coordinator';
+import { type CoordinatorOptions, coordinate, modelSpec } from './coordinator';
 import type { DemoShardResult } from './shard-jobs';
 
 /** The demo's options that decide its results. */
@@ -38,7 +38,14 @@ export async function runDistributedDemo(
     'demo',
     images.length,
     1,
-    { command: 'demo', model: identity, config: cfg, classNames, scoreThreshold: opts.score_threshold, images },
+    {
+      command: 'demo',
+      model: identity,
+      config: cfg,
+      classNames,
+      scoreThreshold: opts.score_threshold,
+      images,
+    },
     (shard) => ({
       kind: 'demo',
       model: spec,
@@ -49,7 +56,12 @@ export async function runDistributedDemo(
     {
       async onResult(shard, result) {
         for (const [k, r] of result.images.entries()) {
-          if (r) await annotateImageFile(images[shard.start + k]!, path.join(outputDir, files[shard.start + k]!), r.objects);
+          if (r)
+            await annotateImageFile(
+              images[shard.start + k]!,
+              path.join(outputDir, files[shard.start + k]!),
+              r.objects,
+            );
         }
       },
       async finish(results, shards, forget) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
-import { coordinate, type CoordinatorOptions, modelSpec } from './coordinator';
+import { type CoordinatorOptions, coordinate, modelSpec } from './coordinator';
 import { evaluateDataset, type ImageDetections } from './dataset-inference';
 import { decodeDetections, type ImageFailure, type TestShardResult } from './shard-jobs';
 
@@ -59,7 +59,9 @@ export async function runDistributedEvaluation(
           }
           const seconds = (performance.now() - start) / 1000;
           const result = evaluateDataset(dataset, predictions, path.join(outputDir, name));
-          console.log(`Inference on ${name}: ${seconds.toFixed(1)} s (${(images.length / seconds).toFixed(1)} images/s)`);
+          console.log(
+            `Inference on ${name}: ${seconds.toFixed(1)} s (${(images.length / seconds).toFixed(1)} images/s)`,
+          );
           console.log(result.table);
           await forget(shards.map((s) => s.index));
         },

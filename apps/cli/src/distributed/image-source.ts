@@ -20,7 +20,9 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 export function parsePathMapping(spec: string): PathMapping {
   const eq = spec.indexOf('=');
   if (eq <= 0 || eq === spec.length - 1) {
-    throw new Error(`--path-map ${spec}: expected FROM=TO (e.g. /data=/mnt/data or /data=http://files:8000/data)`);
+    throw new Error(
+      `--path-map ${spec}: expected FROM=TO (e.g. /data=/mnt/data or /data=http://files:8000/data)`,
+    );
   }
   return { from: spec.slice(0, eq), to: spec.slice(eq + 1) };
 }
@@ -61,7 +63,10 @@ async function download(url: string, file: string): Promise<string | undefined> 
 }
 
 /** Resolves a shard's images through the mappings, downloading those that are URLs. */
-export async function localImages(images: readonly string[], mappings: readonly PathMapping[]): Promise<LocalImages> {
+export async function localImages(
+  images: readonly string[],
+  mappings: readonly PathMapping[],
+): Promise<LocalImages> {
   const mapped = images.map((image) => mapImagePath(image, mappings));
   const failures: ImageFailure[] = [];
   if (!mapped.some(isUrl)) return { files: mapped, failures, cleanup: async () => {} };

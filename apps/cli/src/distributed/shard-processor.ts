@@ -9,8 +9,8 @@ import { ShardDataset } from './shard-dataset';
 import {
   type DemoShardJob,
   type DemoShardResult,
-  encodeDetections,
   type EncodedDetections,
+  encodeDetections,
   type ImageFailure,
   type ModelSpec,
   type ShardJob,
@@ -108,7 +108,11 @@ export class ShardProcessor {
     }
   }
 
-  private async runTest(job: TestShardJob, { cfg, model }: LoadedModel, context: ShardContext): Promise<TestShardResult> {
+  private async runTest(
+    job: TestShardJob,
+    { cfg, model }: LoadedModel,
+    context: ShardContext,
+  ): Promise<TestShardResult> {
     const local = await localImages(job.images, this.mappings);
     try {
       const detections: (EncodedDetections | null)[] = job.images.map(() => null);
@@ -159,7 +163,11 @@ export class ShardProcessor {
     }
   }
 
-  private async runDemo(job: DemoShardJob, { cfg, model }: LoadedModel, context: ShardContext): Promise<DemoShardResult> {
+  private async runDemo(
+    job: DemoShardJob,
+    { cfg, model }: LoadedModel,
+    context: ShardContext,
+  ): Promise<DemoShardResult> {
     const predictor = new Predictor(cfg, model, job.classNames);
     const local = await localImages(job.images, this.mappings);
     try {
