@@ -5,7 +5,7 @@
  * and run nothing twice.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ToyProject, writeToyProject } from '@ssd-test/custom-backbone';
@@ -278,5 +278,48 @@ describe('ssd test --redis with ssd worker', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('ssd demo --redis with ssd worker', () => {
+  it('writes the annotated images and results.json of ssd demo, naming an unreadable image', async () => {
+    const images = out();
+    for (const i of [0, 1, 2, 3, 4])
+      copyFileSync(path.join(project.dataDir, imageOf(i)), path.join(images, `${testIds[i]}.jpg`));
+    writeFileSync(path.join(images, 'broken.jpg'), 'not a JPEG at all');
+    const args = (output: string) => [
+      ...['--require', PLUGIN, 'demo', '--config-file', project.configFile, '--ckpt', ckpt],
+      ...[
+        '--images_dir',
+        images,
+        '--output_dir',
+        output,
+        '--score_threshold',
+        '0.05',
+        '--dataset_type',
+        'shapes',
+      ],
+    ];
+    const single = path.join(out(), 'single');
+    const distributed = path.join(out(), 'distributed');
+    mkdirSync(single);
+    const alone = ssd(args(single));
+    expect(await alone.exited).toBe(1);
+    const queue = freshQueue();
+    const w = worker(queue);
+    const c = ssd([...args(distributed), '--redis', redis.url, '--queue', queue, '--shard-size', '2']);
+    expect(await c.exited).toBe(1);
+    expect(c.output()).toContain('broken.jpg: skipped: cannot decode image');
+    expect(c.output()).toContain(`1 of 6 images in ${images} could not be read (see above): broken.jpg`);
+    const results = readFileSync(path.join(distributed, 'results.json'), 'utf8');
+    expect(JSON.parse(results)).toHaveLength(5);
+    expect(results).toBe(readFileSync(path.join(single, 'results.json'), 'utf8'));
+    for (const i of [0, 1, 2, 3, 4]) {
+      const name = `${testIds[i]}.jpg`;
+      expect(readFileSync(path.join(distributed, name)).equals(readFileSync(path.join(single, name)))).toBe(
+        true,
+      );
+    }
+    expect(shardsDone(w.output())).toHaveLength(3);
   });
 });
