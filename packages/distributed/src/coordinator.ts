@@ -73,6 +73,8 @@ export class ShardFailuresError extends Error {
 }
 
 const RUN_ID = /^[A-Za-z0-9_.-]+$/;
+/** Queue events Redis keeps (BullMQ's default is 10 000). */
+const EVENTS_KEPT = 1000;
 /** Jobs looked up at once (ioredis pipelines the commands in flight). */
 const LOOKUP_CHUNK = 64;
 
@@ -103,7 +105,9 @@ export class ShardRun<D, R> {
     this.log = options.log ?? ((l) => console.log(l));
     this.queueName = options.queue ?? DEFAULT_QUEUE;
     const connection = redisConnection(options.redis);
-    this.queue = new Queue(this.queueName, { connection });
+    // Each completed event carries the shard's result: a short event stream bounds what Redis holds twice
+    // (a coordinator that falls further behind than this finds the rest by looking the jobs up).
+    this.queue = new Queue(this.queueName, { connection, streams: { events: { maxLen: EVENTS_KEPT } } });
     this.events = new QueueEvents(this.queueName, { connection });
     const where = redactedUrl(options.redis);
     this.queue.on('error', connectionErrorLogger(`queue '${this.queueName}' at ${where}`, this.log));

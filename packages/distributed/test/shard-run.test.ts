@@ -83,7 +83,10 @@ describe('ShardRun with workers on a real Redis', () => {
   }
 
   const shardsOf = (numbers: number[], size: number) =>
-    planShards(numbers.length, size).map((s) => ({ data: { numbers: numbers.slice(s.start, s.end) }, units: s.end - s.start }));
+    planShards(numbers.length, size).map((s) => ({
+      data: { numbers: numbers.slice(s.start, s.end) },
+      units: s.end - s.start,
+    }));
 
   it('gathers every result in shard order with each shard run once, and resumes from Redis', async () => {
     const queue = `q${++queues}`;
@@ -92,7 +95,12 @@ describe('ShardRun with workers on a real Redis', () => {
     squarer(queue, calls);
     const numbers = Array.from({ length: 23 }, (_, i) => i);
     const shards = shardsOf(numbers, 3);
-    const run = new ShardRun<{ numbers: number[] }, number[]>({ redis: redis.url, queue, runId: 'squares', log: () => {} });
+    const run = new ShardRun<{ numbers: number[] }, number[]>({
+      redis: redis.url,
+      queue,
+      runId: 'squares',
+      log: () => {},
+    });
     const progress: number[] = [];
     const arrived: number[] = [];
     try {
@@ -150,7 +158,9 @@ describe('ShardRun with workers on a real Redis', () => {
       expect((error as ShardFailuresError).failures).toEqual([
         { index: 2, jobId: 'failing-2', attempts: 3, reason: 'cannot square 4' },
       ]);
-      expect((error as Error).message).toContain('1 of 4 shards failed: shard 2 (job failing-2) after 3 tries');
+      expect((error as Error).message).toContain(
+        '1 of 4 shards failed: shard 2 (job failing-2) after 3 tries',
+      );
       expect(calls.filter((n) => n === 4)).toHaveLength(3);
       expect(calls.filter((n) => n !== 4).sort()).toEqual([0, 2, 6]);
 

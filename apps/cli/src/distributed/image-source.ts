@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ImageFailure } from './shard-jobs';
 
-/** `--path-map FROM=TO`: an image path starting with FROM is read from TO (a folder or an http(s) URL) instead. */
+/**
+ * `--path-map FROM=TO`: an image (or checkpoint) path starting with FROM is read from TO instead: a folder, or
+ * an http(s) URL.
+ */
 export interface PathMapping {
   from: string;
   to: string;
@@ -27,8 +30,8 @@ export function parsePathMapping(spec: string): PathMapping {
   return { from: spec.slice(0, eq), to: spec.slice(eq + 1) };
 }
 
-/** Where this worker reads `image` from: the first mapping whose FROM starts it, applied; else unchanged. */
-export function mapImagePath(image: string, mappings: readonly PathMapping[]): string {
+/** Where this worker reads `file` from: the first mapping whose FROM starts it, applied; else unchanged. */
+export function mapPath(image: string, mappings: readonly PathMapping[]): string {
   for (const { from, to } of mappings) {
     if (!image.startsWith(from)) continue;
     const rest = image.slice(from.length);
@@ -67,7 +70,7 @@ export async function localImages(
   images: readonly string[],
   mappings: readonly PathMapping[],
 ): Promise<LocalImages> {
-  const mapped = images.map((image) => mapImagePath(image, mappings));
+  const mapped = images.map((image) => mapPath(image, mappings));
   const failures: ImageFailure[] = [];
   if (!mapped.some(isUrl)) return { files: mapped, failures, cleanup: async () => {} };
   const dir = await mkdtemp(path.join(tmpdir(), 'ssd-shard-'));

@@ -4,7 +4,7 @@ import { type Detector, loadDetector, Predictor } from '@ssd/engine';
 import { decodeImage } from '@ssd/image';
 import { checkComponentsRegistered } from '../registered';
 import { inference } from './dataset-inference';
-import { localImages, type PathMapping } from './image-source';
+import { localImages, mapPath, type PathMapping } from './image-source';
 import { ShardDataset } from './shard-dataset';
 import {
   type DemoShardJob,
@@ -91,7 +91,8 @@ export class ShardProcessor {
   private async load(spec: ModelSpec): Promise<LoadedModel> {
     const cfg = freeze(mergeFromObject(defaultConfig(), spec.config as unknown as Record<string, unknown>));
     checkComponentsRegistered(cfg);
-    const { model, file } = await loadDetector(cfg, spec.ckpt, this.log);
+    // A checkpoint file of the coordinator's is found as its images are (a URL is downloaded once, cached).
+    const { model, file } = await loadDetector(cfg, mapPath(spec.ckpt, this.mappings), this.log);
     this.log(`loaded ${file}`);
     return { cfg, model };
   }
