@@ -30,10 +30,18 @@ export function parsePathMapping(spec: string): PathMapping {
   return { from: spec.slice(0, eq), to: spec.slice(eq + 1) };
 }
 
-/** Where this worker reads `file` from: the first mapping whose FROM starts it, applied; else unchanged. */
+/** Where this worker reads `image` from: the first mapping whose FROM starts it, applied; else unchanged. */
 export function mapPath(image: string, mappings: readonly PathMapping[]): string {
   for (const { from, to } of mappings) {
-    if (!image.startsWith(from)) continue;
+    // A whole-segment prefix: /data maps /data/x.jpg, not /database/x.jpg.
+    if (
+      !(
+        image.startsWith(from) &&
+        (from.endsWith('/') || image.length === from.length || image[from.length] === '/')
+      )
+    ) {
+      continue;
+    }
     const rest = image.slice(from.length);
     if (!isUrl(to)) return path.join(to, rest);
     // Each path segment escaped (spaces, '#', '?'), the slashes kept.
