@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 
 /** Longest pause between reconnection attempts: a restarted Redis is back in use within this. */
 const MAX_RECONNECT_DELAY_MS = 2000;
@@ -37,5 +38,37 @@ export function redactedUrl(url: string): string {
     return parsed.toString();
   } catch {
     return url;
+  }
+}
+
+/**
+ * Resolves once Redis at `url` answers a PING; fails after `timeoutMs` naming the URL and the last connection
+ * error, so that a wrong address is an error in bounded time. Once connected, BullMQ's clients wait through
+ * outages instead.
+ */
+export async function probeRedis(url: string, timeoutMs: number): Promise<void> {
+  // Connects at once and retries; the PING waits in the offline queue until a connection is up.
+  const client = new Redis(url, redisConnection(url));
+  let lastError: string | undefined;
+  client.on('error', (err: Error) => {
+    lastError = err.message;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(
+            new Error(
+              `cannot reach Redis at ${redactedUrl(url)} within ${timeoutMs / 1000} s: ${lastError ?? 'no answer'}`,
+            ),
+          );
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
   }
 }

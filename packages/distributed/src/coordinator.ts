@@ -1,5 +1,5 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
-import { redactedUrl, redisConnection } from './connection';
+import { probeRedis, redactedUrl, redisConnection } from './connection';
 import { connectionErrorLogger } from './log-limiter';
 import { shardJobId } from './shards';
 
@@ -22,6 +22,8 @@ export interface ShardRunOptions {
   backoffMs?: number;
   /** How often unfinished shards are looked up directly, in case a queue event was missed; default 5000 ms. */
   reconcileMs?: number;
+  /** How long to wait for the first connection to Redis before failing; default 30 000 ms. */
+  connectTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -85,8 +87,7 @@ const LOOKUP_CHUNK = 64;
  */
 export class ShardRun<D, R> {
   readonly queueName: string;
-  private readonly queue: Queue;
-  private readonly events: QueueEvents;
+  private connection?: Promise<{ queue: Queue; events: QueueEvents }>;
   private readonly log: (line: string) => void;
   private readonly attempts: number;
   private readonly backoffMs: number;
@@ -104,20 +105,33 @@ export class ShardRun<D, R> {
     }
     this.log = options.log ?? ((l) => console.log(l));
     this.queueName = options.queue ?? DEFAULT_QUEUE;
-    const connection = redisConnection(options.redis);
-    // Each completed event carries the shard's result: a short event stream bounds what Redis holds twice
-    // (a coordinator that falls further behind than this finds the rest by looking the jobs up).
-    this.queue = new Queue(this.queueName, { connection, streams: { events: { maxLen: EVENTS_KEPT } } });
-    this.events = new QueueEvents(this.queueName, { connection });
-    const where = redactedUrl(options.redis);
-    this.queue.on('error', connectionErrorLogger(`queue '${this.queueName}' at ${where}`, this.log));
-    this.events.on('error', connectionErrorLogger(`queue events at ${where}`, this.log));
+  }
+
+  /** Connects on first use: fails naming the URL when Redis cannot be reached within `connectTimeoutMs`. */
+  private connect(): Promise<{ queue: Queue; events: QueueEvents }> {
+    this.connection ??= (async () => {
+      await probeRedis(this.options.redis, this.options.connectTimeoutMs ?? 30_000);
+      const connection = redisConnection(this.options.redis);
+      // Each completed event carries the shard's result: a short event stream bounds what Redis holds twice
+      // (a coordinator that falls further behind than this finds the rest by looking the jobs up).
+      const queue = new Queue(this.queueName, { connection, streams: { events: { maxLen: EVENTS_KEPT } } });
+      const events = new QueueEvents(this.queueName, { connection });
+      const errors = connectionErrorLogger(
+        `queue '${this.queueName}' at ${redactedUrl(this.options.redis)}`,
+        this.log,
+      );
+      queue.on('error', errors);
+      events.on('error', errors);
+      // Listening starts before the first job is added, so no event of a run is missed.
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      return { queue, events };
+    })();
+    return this.connection;
   }
 
   /** Runs the shards (or takes their finished results from Redis) and resolves to every result in order. */
   async gather(shards: readonly ShardSpec<D>[], options: GatherOptions<R> = {}): Promise<GatherResult<R>> {
-    // Listening starts before the first job is added, so no event of this run is missed.
-    await this.events.waitUntilReady();
+    const { queue, events } = await this.connect();
     const total = shards.reduce((sum, s) => sum + s.units, 0);
     const indexOf = new Map(shards.map((_, i) => [shardJobId(this.options.runId, i), i]));
     const pending = new Set(indexOf.keys());
@@ -146,17 +160,17 @@ export class ShardRun<D, R> {
       unitsDone.set(jobId, Math.min(Math.max(0, data), shards[index]!.units));
       report();
     };
-    this.events.on('completed', onCompleted);
-    this.events.on('failed', onFailed);
-    this.events.on('progress', onProgress);
+    events.on('completed', onCompleted);
+    events.on('failed', onFailed);
+    events.on('progress', onProgress);
 
     /** Looks a job up and settles it when it has finished; `first` retries what an earlier run left failed. */
     const settle = async (jobId: string, first: boolean) => {
       const index = indexOf.get(jobId)!;
-      const job = await Job.fromId<D, R>(this.queue, jobId);
+      const job = await Job.fromId<D, R>(queue, jobId);
       if (!job) {
         // Removed behind our back (someone cleaned the queue): add it again.
-        await this.add(shards, index);
+        await this.add(queue, shards, index);
         return;
       }
       const state = await job.getState();
@@ -188,11 +202,13 @@ export class ShardRun<D, R> {
     };
 
     try {
-      await this.add(shards);
+      await this.add(queue, shards);
       report();
       await settleAll([...pending], true);
       if (resumed > 0) this.log(`resuming: ${resumed} of ${shards.length} shards were already done`);
-      if (pending.size > 0 && (await this.queue.getWorkersCount()) === 0) {
+      // CLIENT LIST, which a restricted Redis user may not run: then nothing is said.
+      const workers = await queue.getWorkersCount().catch(() => undefined);
+      if (pending.size > 0 && workers === 0) {
         this.log(
           `no worker is connected to queue '${this.queueName}' yet: start one with ` +
             `ssd worker --redis ${redactedUrl(this.options.redis)} --queue ${this.queueName}`,
@@ -220,9 +236,9 @@ export class ShardRun<D, R> {
         await settleAll(ids, false);
       }
     } finally {
-      this.events.off('completed', onCompleted);
-      this.events.off('failed', onFailed);
-      this.events.off('progress', onProgress);
+      events.off('completed', onCompleted);
+      events.off('failed', onFailed);
+      events.off('progress', onProgress);
     }
     if (failures.length > 0) {
       throw new ShardFailuresError(
@@ -238,21 +254,23 @@ export class ShardRun<D, R> {
    * command again computes them anew.
    */
   async forget(indices: readonly number[]): Promise<void> {
+    const { queue } = await this.connect();
     const ids = indices.map((i) => shardJobId(this.options.runId, i));
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      await Promise.all(ids.slice(i, i + LOOKUP_CHUNK).map((id) => this.queue.remove(id)));
+      await Promise.all(ids.slice(i, i + LOOKUP_CHUNK).map((id) => queue.remove(id)));
     }
   }
 
   /** Closes the connections. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    const connected = await this.connection?.catch(() => undefined);
+    if (connected) await Promise.allSettled([connected.events.close(), connected.queue.close()]);
   }
 
   /** Adds the shards (all, or one) with deterministic ids; a job that exists already is left as it is. */
-  private async add(shards: readonly ShardSpec<D>[], only?: number): Promise<void> {
+  private async add(queue: Queue, shards: readonly ShardSpec<D>[], only?: number): Promise<void> {
     const indices = only === undefined ? shards.map((_, i) => i) : [only];
-    await this.queue.addBulk(
+    await queue.addBulk(
       indices.map((i) => ({
         name: SHARD_JOB_NAME,
         data: shards[i]!.data,

@@ -1,4 +1,4 @@
-export { redactedUrl, redisConnection } from './connection';
+export { probeRedis, redactedUrl, redisConnection } from './connection';
 export {
   DEFAULT_QUEUE,
   type GatherOptions,

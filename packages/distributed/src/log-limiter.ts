@@ -4,7 +4,7 @@ const QUIET_MS = 10_000;
 /** A logger for `error` events of a BullMQ object that prints the first of a burst and then stays quiet. */
 export function connectionErrorLogger(source: string, log: (line: string) => void): (err: Error) => void {
   let last = -Infinity;
-  return (err) => {
+  return (err: Error) => {
     const now = Date.now();
     if (now - last < QUIET_MS) return;
     last = now;

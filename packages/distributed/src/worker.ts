@@ -1,5 +1,5 @@
 import { type Job, Worker } from 'bullmq';
-import { redactedUrl, redisConnection } from './connection';
+import { probeRedis, redactedUrl, redisConnection } from './connection';
 import { DEFAULT_QUEUE } from './coordinator';
 import { connectionErrorLogger } from './log-limiter';
 
@@ -29,6 +29,8 @@ export interface ShardWorkerOptions<D, R> {
   stalledIntervalMs?: number;
   /** Times a shard may be recovered from a dead worker before it fails (BullMQ `maxStalledCount`); default 3. */
   maxStalledCount?: number;
+  /** How long to wait for the first connection to Redis before failing; default 30 000 ms. */
+  connectTimeoutMs?: number;
   /** Runs one shard. A throw fails this try; the coordinator's queue retries it with backoff. */
   process(data: D, context: ShardContext): Promise<R>;
   log?: (line: string) => void;
@@ -38,18 +40,25 @@ export interface ShardWorkerOptions<D, R> {
 export interface ShardWorker {
   /** Shards this process has finished. */
   readonly shardsDone: number;
-  /** Stops taking shards, lets the running ones finish (their results are stored), then disconnects. */
-  close(): Promise<void>;
+  /**
+   * Stops taking shards, lets the running ones finish (their results are stored), then disconnects. With
+   * `force`, running shards are abandoned (their locks expire and other workers run them again).
+   */
+  close(force?: boolean): Promise<void>;
 }
 
-/** Starts a BullMQ worker that runs shard jobs with `process` until closed. */
-export function startShardWorker<D, R>(options: ShardWorkerOptions<D, R>): ShardWorker {
+/**
+ * Starts a BullMQ worker that runs shard jobs with `process` until closed; fails naming the URL when Redis
+ * cannot be reached within `connectTimeoutMs`.
+ */
+export async function startShardWorker<D, R>(options: ShardWorkerOptions<D, R>): Promise<ShardWorker> {
   const log = options.log ?? ((l) => console.log(l));
   const queue = options.queue ?? DEFAULT_QUEUE;
   const concurrency = options.concurrency ?? 1;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new Error(`--concurrency must be a positive integer, got ${concurrency}`);
   }
+  await probeRedis(options.redis, options.connectTimeoutMs ?? 30_000);
   const worker = new Worker<D, R>(
     queue,
     async (job: Job<D, R>) => {
@@ -80,13 +89,14 @@ export function startShardWorker<D, R>(options: ShardWorkerOptions<D, R>): Shard
     log(`shard ${job.id} failed (try ${job.attemptsMade} of ${tries}): ${err.message}`);
   });
   worker.on('error', connectionErrorLogger(`worker on '${queue}' at ${redactedUrl(options.redis)}`, log));
+  await worker.waitUntilReady();
   let closing: Promise<void> | undefined;
   return {
     get shardsDone() {
       return shardsDone;
     },
-    close() {
-      closing ??= worker.close();
+    close(force = false) {
+      closing ??= worker.close(force);
       return closing;
     },
   };

@@ -66,8 +66,12 @@ describe('ShardRun with workers on a real Redis', () => {
   });
 
   /** Squares numbers, reporting progress per item; counts what it runs. */
-  function squarer(queue: string, calls: number[], fail?: (n: number) => boolean): ShardWorker {
-    const w = startShardWorker<{ numbers: number[] }, number[]>({
+  async function squarer(
+    queue: string,
+    calls: number[],
+    fail?: (n: number) => boolean,
+  ): Promise<ShardWorker> {
+    const w = await startShardWorker<{ numbers: number[] }, number[]>({
       redis: redis.url,
       queue,
       log: () => {},
@@ -91,8 +95,8 @@ describe('ShardRun with workers on a real Redis', () => {
   it('gathers every result in shard order with each shard run once, and resumes from Redis', async () => {
     const queue = `q${++queues}`;
     const calls: number[] = [];
-    squarer(queue, calls);
-    squarer(queue, calls);
+    await squarer(queue, calls);
+    await squarer(queue, calls);
     const numbers = Array.from({ length: 23 }, (_, i) => i);
     const shards = shardsOf(numbers, 3);
     const run = new ShardRun<{ numbers: number[] }, number[]>({
@@ -139,7 +143,7 @@ describe('ShardRun with workers on a real Redis', () => {
     const queue = `q${++queues}`;
     const calls: number[] = [];
     let broken = true;
-    squarer(queue, calls, (n) => broken && n === 4);
+    await squarer(queue, calls, (n) => broken && n === 4);
     const shards = shardsOf([0, 1, 2, 3, 4, 5, 6, 7], 2);
     const run = new ShardRun<{ numbers: number[] }, number[]>({
       redis: redis.url,
@@ -172,6 +176,18 @@ describe('ShardRun with workers on a real Redis', () => {
     } finally {
       await run.close();
     }
+  });
+
+  it('names an unreachable Redis in bounded time, for the coordinator and for a worker', async () => {
+    const closed = 'redis://127.0.0.1:1';
+    const run = new ShardRun({ redis: closed, runId: 'nowhere', connectTimeoutMs: 300, log: () => {} });
+    await expect(run.gather([{ data: {}, units: 1 }])).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 0\.3 s: connect ECONNREFUSED/,
+    );
+    await run.close();
+    await expect(
+      startShardWorker({ redis: closed, connectTimeoutMs: 300, log: () => {}, process: async () => 1 }),
+    ).rejects.toThrow('cannot reach Redis at redis://127.0.0.1:1 within 0.3 s');
   });
 
   it('refuses a run id that cannot be a job id', () => {

@@ -51,7 +51,7 @@ async function runWorker(opts: WorkerOptions): Promise<void> {
   const mappings = opts.pathMap.map(parsePathMapping);
   const log = (line: string) => console.log(`[worker ${process.pid}] ${line}`);
   const processor = new ShardProcessor(mappings, log);
-  const worker = startShardWorker<ShardJob, unknown>({
+  const worker = await startShardWorker<ShardJob, unknown>({
     redis: opts.redis,
     queue: opts.queue,
     concurrency: opts.concurrency,
