@@ -104,7 +104,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   if (opts.redis) {
     await runDistributedDemo(
       cfg,
-      { ...opts, redis: opts.redis, queue: opts.queue ?? DEFAULT_QUEUE, shard_size: opts.shard_size ?? 64 },
+      { ...opts, redis: opts.redis, queue: opts.queue ?? DEFAULT_QUEUE, shardSize: opts.shardSize ?? 64 },
       classNames,
       files,
       outputDir,

@@ -12,6 +12,7 @@ interface WorkerOptions {
   pathMap: string[];
   lockDuration: number;
   stalledInterval: number;
+  loaderWorkers: number;
 }
 
 /** `ssd worker --redis URL [--queue ssd] [--concurrency N]`: runs the shards of `ssd demo/test --redis`. */
@@ -28,6 +29,12 @@ export function workerCommand(): Command {
       'read images whose path starts with FROM from TO instead: a folder here, or an http(s) URL; repeatable',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
+    )
+    .option(
+      '--loader-workers <n>',
+      'data loader threads per test shard (started for each shard: worth it only for large shards of large images)',
+      positiveInt('--loader-workers'),
+      0,
     )
     .option(
       '--lock-duration <ms>',
@@ -50,7 +57,7 @@ async function runWorker(opts: WorkerOptions): Promise<void> {
   if (opts.concurrency < 1) throw new Error('--concurrency must be at least 1');
   const mappings = opts.pathMap.map(parsePathMapping);
   const log = (line: string) => console.log(`[worker ${process.pid}] ${line}`);
-  const processor = new ShardProcessor(mappings, log);
+  const processor = new ShardProcessor(mappings, log, opts.loaderWorkers);
   const worker = await startShardWorker<ShardJob, unknown>({
     redis: opts.redis,
     queue: opts.queue,

@@ -18,7 +18,7 @@ import type { ModelSpec, ShardJob } from './shard-jobs';
 export interface CoordinatorOptions {
   redis?: string;
   queue: string;
-  shard_size: number;
+  shardSize: number;
 }
 
 /** Adds `--redis`, `--queue` and `--shard-size` to a command. */
@@ -34,8 +34,8 @@ export function addCoordinatorOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--shard_size <n>', 'with --redis: images per shard (one job)')
-        .argParser(positiveInt('--shard_size'))
+      new Option('--shard-size <n>', 'with --redis: images per shard (one job)')
+        .argParser(positiveInt('--shard-size'))
         .default(64),
     );
 }
@@ -84,14 +84,14 @@ export async function coordinate<R>(
   job: (shard: ShardRange) => ShardJob,
   handlers: CoordinatedHandlers<R>,
 ): Promise<void> {
-  const shards = planShards(count, opts.shard_size, align);
+  const shards = planShards(count, opts.shardSize, align);
   const size = shards[0] ? shards[0].end - shards[0].start : 0;
-  if (shards.length > 1 && size !== opts.shard_size) {
+  if (shards.length > 1 && size !== opts.shardSize) {
     console.log(
-      `--shard_size ${opts.shard_size} rounded up to ${size} images, a multiple of TEST.BATCH_SIZE ${align}`,
+      `--shard-size ${opts.shardSize} rounded up to ${size} images, a multiple of TEST.BATCH_SIZE ${align}`,
     );
   }
-  const runId = runIdOf({ identity, shardSize: opts.shard_size });
+  const runId = runIdOf({ identity, shardSize: opts.shardSize });
   const run = new ShardRun<ShardJob, R>({ redis: opts.redis, queue: opts.queue, runId });
   try {
     const specs: ShardSpec<ShardJob>[] = shards.map((s) => ({ data: job(s), units: s.end - s.start }));

@@ -40,9 +40,15 @@ const MODELS_KEPT = 2;
 export class ShardProcessor {
   private readonly models = new Map<string, CacheEntry>();
 
+  /**
+   * `loaderWorkers`: the data loader's threads for each test shard (DATA_LOADER.NUM_WORKERS in one process).
+   * A loader starts its threads for each shard, which costs more CPU than they save on shards of tens of
+   * images: 0 by default, with parallelism from more workers or `--concurrency` instead.
+   */
   constructor(
     private readonly mappings: readonly PathMapping[],
     private readonly log: (line: string) => void,
+    private readonly loaderWorkers = 0,
   ) {}
 
   async process(job: ShardJob, context: ShardContext): Promise<TestShardResult | DemoShardResult> {
@@ -122,6 +128,7 @@ export class ShardProcessor {
         const dataset = new ShardDataset(indices.map((i) => local.files[i]!));
         const found = await inference(model, cfg, dataset, {
           title: 'shard',
+          numWorkers: this.loaderWorkers,
           // The loop's plain progress lines ("shard: 4/64") feed the coordinator's bar.
           progress: report
             ? {
