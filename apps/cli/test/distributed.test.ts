@@ -33,8 +33,12 @@ function out(): string {
   return mkdtempSync(path.join(tmpdir(), 'ssd-distributed-out-'));
 }
 
-/** A worker on `queue`; `http` reads the images from the image server. Short locks, so a dead one is noticed fast. */
-function worker(queue: string, server?: ImageServer, lockMs = 2000): SsdProcess {
+/**
+ * A worker on `queue`, reading the images from the image server if given. Its lock lasts `lockMs`: long by
+ * default, so that a worker starved of CPU on a busy machine keeps its shard; short for the worker a test
+ * kills, so that its shard is recovered fast (the others look for dead workers' shards every 500 ms).
+ */
+function worker(queue: string, server?: ImageServer, lockMs = 10_000): SsdProcess {
   const map = server ? ['--path-map', `${project.dataDir}=${server.url}`] : [];
   return ssd([
     ...['--require', PLUGIN, 'worker', '--redis', redis.url, '--queue', queue],
@@ -145,7 +149,7 @@ describe('ssd test --redis with ssd worker', () => {
     try {
       // The first shard's first image is held: the only worker is then certainly in the middle of shard 0.
       const held = server.hold(imageOf(0));
-      const doomed = worker(queue, server);
+      const doomed = worker(queue, server, 2000);
       const dir = out();
       const c = coordinator(queue, dir);
       await held.arrived;
@@ -229,8 +233,8 @@ describe('ssd test --redis with ssd worker', () => {
     await server.start();
     try {
       const held = server.hold(imageOf(8));
-      // A lock longer than the restart: the worker keeps its shard through it.
-      const w = worker(queue, server, 10_000);
+      // Its lock outlasts the restart: the worker keeps its shard through it.
+      const w = worker(queue, server);
       const dir = out();
       const c = coordinator(queue, dir);
       await held.arrived;
