@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { buildDataset } from '@ssd/data';
 import { type CoordinatorOptions, coordinate, modelSpec } from './coordinator';
-import { evaluateDataset, type ImageDetections } from './dataset-inference';
+import { checkNumClasses, evaluateGathered, type ImageDetections } from './dataset-inference';
 import { decodeDetections, type ImageFailure, type TestShardResult } from './shard-jobs';
 
 /**
@@ -18,12 +18,7 @@ export async function runDistributedEvaluation(
   const { spec, identity } = modelSpec(cfg, ckpt);
   for (const name of cfg.DATASETS.TEST) {
     const dataset = buildDataset(cfg, [name], false);
-    if (dataset.classNames.length !== cfg.MODEL.NUM_CLASSES) {
-      throw new Error(
-        `MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES} but data set '${name}' has ${dataset.classNames.length} ` +
-          `classes (background included); set MODEL.NUM_CLASSES ${dataset.classNames.length}`,
-      );
-    }
+    checkNumClasses(cfg, dataset, name);
     console.log(`Evaluating ${name} (${dataset.length} images)`);
     const images = Array.from({ length: dataset.length }, (_, i) => path.resolve(dataset.imagePath(i)));
     const start = performance.now();
@@ -58,7 +53,7 @@ export async function runDistributedEvaluation(
             );
           }
           const seconds = (performance.now() - start) / 1000;
-          const result = evaluateDataset(dataset, predictions, path.join(outputDir, name));
+          const result = evaluateGathered(dataset, predictions, path.join(outputDir, name));
           console.log(
             `Inference on ${name}: ${seconds.toFixed(1)} s (${(images.length / seconds).toFixed(1)} images/s)`,
           );
