@@ -18,7 +18,7 @@ export async function runDistributedEvaluation(
   const { spec, identity } = modelSpec(cfg, ckpt);
   for (const name of cfg.DATASETS.TEST) {
     const dataset = buildDataset(cfg, [name], false);
-    checkNumClasses(cfg, dataset, name);
+    checkNumClasses(cfg, dataset, [name]);
     console.log(`Evaluating ${name} (${dataset.length} images)`);
     const images = Array.from({ length: dataset.length }, (_, i) => path.resolve(dataset.imagePath(i)));
     const start = performance.now();
