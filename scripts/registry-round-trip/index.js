@@ -25,6 +25,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { publishablePackages } = require('../release/workspace-packages');
 const { firstJsBlock, installedPackages, readmeBlocks } = require('./readme-blocks');
+const { startRedis } = require('./redis');
 const { startRegistry } = require('./registry');
 const { run, userEnv } = require('./run');
 const { tarballProblems } = require('./tarball');
@@ -262,7 +263,7 @@ async function main() {
     // The CLI of the first release (its dependencies as they were then) beside the newer plug-in: the drift.
     const cli = first.published.find((id) => id.startsWith('@ssd/cli@'));
     for (const pm of MANAGERS) {
-      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, () => {
+      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, async () => {
         const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
         project.install([cli, plugin.name]);
         const copies = installedCopies(project.dir, '@ssd/modeling');
@@ -307,7 +308,7 @@ async function main() {
         if (pm === 'npm') {
           // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
           project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
-          runPackageExamples(project.dir, packages, log);
+          await runPackageExamples(project.dir, packages, log);
         }
       });
     }
@@ -335,14 +336,22 @@ function runDetection(dir, example, log) {
 }
 
 /** Every package README's example (its first js block), each in its own folder of the npm project. */
-function runPackageExamples(dir, packages, log) {
-  for (const pkg of packages) {
-    const example = firstJsBlock(path.join(pkg.dir, 'README.md'));
-    if (!example) continue;
-    const exampleDir = path.join(dir, 'examples', pkg.name.replace('/', '__'));
-    mkdirSync(exampleDir, { recursive: true });
-    writeFileSync(path.join(exampleDir, 'example.mjs'), example);
-    run('node', ['example.mjs'], { cwd: exampleDir, log });
+async function runPackageExamples(dir, packages, log) {
+  // Examples that need a Redis (@ssd/distributed's) read REDIS_URL.
+  const redisDir = path.join(dir, 'redis');
+  mkdirSync(redisDir, { recursive: true });
+  const redis = await startRedis(redisDir);
+  try {
+    for (const pkg of packages) {
+      const example = firstJsBlock(path.join(pkg.dir, 'README.md'));
+      if (!example) continue;
+      const exampleDir = path.join(dir, 'examples', pkg.name.replace('/', '__'));
+      mkdirSync(exampleDir, { recursive: true });
+      writeFileSync(path.join(exampleDir, 'example.mjs'), example);
+      run('node', ['example.mjs'], { cwd: exampleDir, log, env: userEnv({ REDIS_URL: redis.url }) });
+    }
+  } finally {
+    await redis.stop();
   }
 }
 

@@ -11,6 +11,7 @@ import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
+import { workerCommand } from './commands/worker';
 import { normalizeOptionSpelling } from './option-spelling';
 
 /** Loads a plugin module the way `node --require` would, from the working directory. */
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
     quickstartCommand(),
     backendCommand(),
     modelsCommand(),
+    workerCommand(),
   ]) {
     program.addCommand(command);
   }

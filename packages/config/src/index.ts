@@ -3,5 +3,6 @@ export { defaultConfig } from './defaults';
 export { ConfigError } from './errors';
 export { cloneConfig, dumpConfig, freeze } from './freeze';
 export { loadConfig } from './load';
+export { mergeFromObject } from './merge';
 export { DEVICES, type Device, type SSDConfig, type UserDatasetSpec } from './schema';
 export { SHIPPED_CONFIG_DIR, shippedConfigNames } from './shipped';

@@ -12,6 +12,7 @@ export {
   TEST_CONFIGS_DIR,
   TINY_MOBILENET_CONFIG,
 } from './fixtures';
+export { hasRedisServer, startRedis, type TestRedis } from './redis';
 export {
   describeWebGpu,
   ensureRuntimeDir,

@@ -2,9 +2,12 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { COCO_CLASSES, loadConfig, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
-import { Predictor, writeFileAtomic } from '@ssd/engine';
+import { DEFAULT_QUEUE } from '@ssd/distributed';
+import { type DetectedObject, Predictor, writeFileAtomic } from '@ssd/engine';
 import { drawDetections, writeImageFile } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { addCoordinatorOptions, type CoordinatorOptions } from '../distributed/coordinator';
+import { runDistributedDemo } from '../distributed/demo';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';
 
@@ -18,7 +21,7 @@ const CLASS_LISTS: Record<string, readonly string[]> = {
 const IMAGE_FILE = /\.(jpe?g|png)$/i;
 
 /** One image's entry in results.json (the DESIGN.md contract). */
-interface ResultEntry {
+export interface ResultEntry {
   image: string;
   width: number;
   height: number;
@@ -33,7 +36,7 @@ function score(value: string): number {
 
 /** `ssd demo --config-file F --ckpt C --images_dir D [--output_dir O --score_threshold 0.7 --dataset_type voc]`. */
 export function demoCommand(): Command {
-  return new Command('demo')
+  const command = new Command('demo')
     .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
@@ -48,14 +51,14 @@ export function demoCommand(): Command {
         .choices(Object.keys(CLASS_LISTS))
         .default('voc'),
     )
-    .argument('[overrides...]', 'KEY VALUE config overrides')
-    .action(async (overrides: string[], opts: DemoOptions) => {
-      await runDemo(overrides, opts);
-    });
+    .argument('[overrides...]', 'KEY VALUE config overrides');
+  return addCoordinatorOptions(command).action(async (overrides: string[], opts: DemoOptions) => {
+    await runDemo(overrides, opts);
+  });
 }
 
-/** Options of `runDemo`, as the command line gives them. */
-export interface DemoOptions {
+/** Options of `runDemo`, as the command line gives them (`--redis` and its kin: run on `ssd worker`s). */
+export interface DemoOptions extends Partial<CoordinatorOptions> {
   configFile: string;
   ckpt: string;
   images_dir: string;
@@ -97,8 +100,20 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
     );
   }
   await mkdir(outputDir, { recursive: true });
+  const classNames = CLASS_LISTS[opts.dataset_type]!;
+  if (opts.redis) {
+    await runDistributedDemo(
+      cfg,
+      { ...opts, redis: opts.redis, queue: opts.queue ?? DEFAULT_QUEUE, shardSize: opts.shardSize ?? 64 },
+      classNames,
+      files,
+      outputDir,
+      (results, unreadable) => finishDemo(opts.images_dir, outputDir, files.length, results, unreadable),
+    );
+    return;
+  }
 
-  const predictor = await Predictor.load(cfg, opts.ckpt, CLASS_LISTS[opts.dataset_type]!);
+  const predictor = await Predictor.load(cfg, opts.ckpt, classNames);
   const results: ResultEntry[] = [];
   const unreadable: string[] = [];
   try {
@@ -118,17 +133,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
         r.objects,
       );
       await writeImageFile(drawn, path.join(outputDir, name));
-      results.push({
-        image: name,
-        width: r.width,
-        height: r.height,
-        detections: r.objects.map((o) => ({
-          box: o.box,
-          label: o.label,
-          label_id: o.labelId,
-          score: o.score,
-        })),
-      });
+      results.push(resultEntry(name, r));
       console.log(
         `(${n(i + 1)}/${n(files.length)}) ${name}: objects ${String(r.objects.length).padStart(2, '0')} | ` +
           `load ${String(Math.round(r.loadMs)).padStart(3, '0')}ms | inference ${String(Math.round(r.inferenceMs)).padStart(3, '0')}ms | ` +
@@ -138,11 +143,35 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   } finally {
     predictor.dispose();
   }
+  finishDemo(opts.images_dir, outputDir, files.length, results, unreadable);
+}
+
+/** An image's results.json entry. */
+export function resultEntry(
+  image: string,
+  r: { width: number; height: number; objects: readonly DetectedObject[] },
+): ResultEntry {
+  return {
+    image,
+    width: r.width,
+    height: r.height,
+    detections: r.objects.map((o) => ({ box: o.box, label: o.label, label_id: o.labelId, score: o.score })),
+  };
+}
+
+/** Writes results.json; then fails naming the images that could not be read, if any. */
+function finishDemo(
+  imagesDir: string,
+  outputDir: string,
+  count: number,
+  results: readonly ResultEntry[],
+  unreadable: readonly string[],
+): void {
   writeFileAtomic(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Annotated images and results.json are in ${outputDir}`);
   if (unreadable.length > 0) {
     throw new Error(
-      `${unreadable.length} of ${files.length} images in ${opts.images_dir} could not be read (see above): ${unreadable.join(', ')}`,
+      `${unreadable.length} of ${count} images in ${imagesDir} could not be read (see above): ${unreadable.join(', ')}`,
     );
   }
 }
