@@ -6,6 +6,7 @@ const { testTimeout, ...project } = require('./jest.base.js');
 
 const PACKAGES = [
   'packages/config',
+  'packages/image',
   'packages/data',
   'packages/modeling',
   'packages/engine',

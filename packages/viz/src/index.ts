@@ -30,4 +30,3 @@ export {
   type TextPlacement,
   type TextStyle,
 } from './font/text';
-export { writeImageFile } from './image-file';
