@@ -36,7 +36,7 @@ describe('encodeImage', () => {
       [at(1, 4), [255, 0, 0]],
       [at(14, 4), [0, 0, 255]],
     ]) {
-      got!.forEach((v, i) => expect(Math.abs(v - want![i]!)).toBeLessThanOrEqual(8));
+      for (const [i, v] of got!.entries()) expect(Math.abs(v - want![i]!)).toBeLessThanOrEqual(8);
     }
     const noisy = { ...image, data: image.data.map((v, i) => (v + i * 37) % 256) };
     const small = await encodeImage(noisy, 'jpeg', { quality: 10 });
