@@ -10,7 +10,6 @@ const PACKAGES = [
   'packages/data',
   'packages/modeling',
   'packages/engine',
-  'packages/viz',
   'apps/trainer',
   'apps/cli',
 ];
