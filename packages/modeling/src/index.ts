@@ -29,6 +29,7 @@ export {
   MobileNetV3SELayer,
   type ResolvedTopology,
   VGG,
+  walkTopology,
 } from './backbone';
 export {
   type InferenceForward,

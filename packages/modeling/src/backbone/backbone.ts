@@ -62,6 +62,34 @@ function resolve(topology: BackboneTopology): ResolvedTopology {
 }
 
 /**
+ * Walks a topology the way the forward pass does, over values of any kind: `run(start, end, x)` runs trunk
+ * layers [start, end) on `x`, `apply(module, x)` runs a tap's `through` module or an extra. Returns the
+ * feature maps in order: the taps', then one per extra. `Backbone.forward` walks tensors through here and
+ * @ssd/onnx walks graph values, so what a topology means is written once.
+ */
+export function walkTopology<T>(
+  topology: ResolvedTopology,
+  input: T,
+  run: (start: number, end: number, x: T) => T,
+  apply: (module: Module, x: T) => T,
+): T[] {
+  const features: T[] = [];
+  let x = input;
+  let done = 0;
+  for (const { at, through } of topology.taps) {
+    x = run(done, at, x);
+    done = at;
+    features.push(through ? apply(through, x) : x);
+  }
+  x = run(done, topology.layers.length, x);
+  for (const extra of topology.extras) {
+    x = apply(extra, x);
+    features.push(x);
+  }
+  return features;
+}
+
+/**
  * Maps a batch of mean-subtracted NHWC images to the feature maps the box predictor reads, one per entry of
  * MODEL.PRIORS.FEATURE_MAPS with MODEL.BACKBONE.OUT_CHANNELS channels each: the taps' in order, then one per
  * extra. Built-in backbones subclass it to build their layers; a plug-in can too, or construct one directly.
@@ -73,21 +101,14 @@ export class Backbone {
     this.topology = resolve(topology);
   }
 
+  /** The one forward of every backbone: the trunk with `runLayers` (fused where it can), taps and extras. */
   forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    const { layers, taps, extras } = this.topology;
-    const features: tf.Tensor4D[] = [];
-    let x = images;
-    let done = 0;
-    for (const { at, through } of taps) {
-      x = runLayers(layers, x, ctx, done, at);
-      done = at;
-      features.push(through ? through.forward(x, ctx) : x);
-    }
-    x = runLayers(layers, x, ctx, done);
-    for (const extra of extras) {
-      x = extra.forward(x, ctx);
-      features.push(x);
-    }
-    return features;
+    const { layers } = this.topology;
+    return walkTopology(
+      this.topology,
+      images,
+      (start, end, x) => runLayers(layers, x, ctx, start, end),
+      (module, x) => module.forward(x, ctx),
+    );
   }
 }

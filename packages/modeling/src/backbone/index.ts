@@ -1,5 +1,11 @@
 /** The backbone contract (a topology and its one generic forward) and the built-in backbones. */
-export { Backbone, type BackboneTopology, type FeatureTap, type ResolvedTopology } from './backbone';
+export {
+  Backbone,
+  type BackboneTopology,
+  type FeatureTap,
+  type ResolvedTopology,
+  walkTopology,
+} from './backbone';
 export { buildBackbone } from './build-backbone';
 export {
   convBatchNorm,
