@@ -56,6 +56,15 @@ test('a topology that cannot run is refused, saying why', () => {
   expect(() => new Backbone({ layers: [relu, relu], taps: [1] })).toThrow(
     'backbone topology: layers 1 to 1 come after the last tap and feed no feature map',
   );
+  expect(() => new Backbone({ layers: [relu, {} as nn.Module], taps: [2] })).toThrow(
+    'backbone topology: layers[1] is not a module (it has no forward)',
+  );
+  expect(
+    () => new Backbone({ layers: [relu], taps: [{ at: 1, through: null as unknown as nn.Module }] }),
+  ).toThrow('backbone topology: taps[].through[0] is not a module');
+  expect(
+    () => new Backbone({ layers: [relu] } as unknown as ConstructorParameters<typeof Backbone>[0]),
+  ).toThrow('backbone topology: needs `layers` and `taps` arrays');
   // Layers after the last tap are fine when they feed extras.
   expect(new Backbone({ layers: [relu, relu], taps: [1], extras: [relu] }).topology.taps).toEqual([
     { at: 1 },

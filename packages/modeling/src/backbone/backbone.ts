@@ -39,6 +39,19 @@ export interface ResolvedTopology {
 
 /** Checks a topology and puts it in object form; errors name what is wrong. */
 function resolve(topology: BackboneTopology): ResolvedTopology {
+  if (!Array.isArray(topology?.layers) || !Array.isArray(topology.taps)) {
+    throw new Error('backbone topology: needs `layers` and `taps` arrays (and optionally `extras`)');
+  }
+  const notModule = (list: readonly Module[], name: string) => {
+    const i = list.findIndex((m) => typeof (m as Partial<Module> | null)?.forward !== 'function');
+    if (i >= 0) throw new Error(`backbone topology: ${name}[${i}] is not a module (it has no forward)`);
+  };
+  notModule(topology.layers, 'layers');
+  notModule(topology.extras ?? [], 'extras');
+  notModule(
+    topology.taps.flatMap((t) => (typeof t === 'object' && t.through !== undefined ? [t.through] : [])),
+    'taps[].through',
+  );
   const layers = [...topology.layers];
   const extras = [...(topology.extras ?? [])];
   const taps = topology.taps.map((t) => (typeof t === 'number' ? { at: t } : { ...t }));
