@@ -6,10 +6,10 @@ const { testTimeout, ...project } = require('./jest.base.js');
 
 const PACKAGES = [
   'packages/config',
+  'packages/image',
   'packages/data',
   'packages/modeling',
   'packages/engine',
-  'packages/viz',
   'packages/inference',
   'apps/trainer',
   'apps/cli',

@@ -6,7 +6,8 @@
 //   b) the README's detection example runs on a photo with the packages its install line names;
 //   c) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
-//      release, trains 2 iterations through `ssd --require` (one registry across versions);
+//      release, trains 2 iterations through `ssd --require` (one registry across versions) and exports the
+//      result to ONNX with no emitter of its own;
 // and that .ci/release is idempotent (run again, it publishes nothing). Every package README's example
 // runs in the npm project of (c). The registry is stopped whatever happens.
 //   SSD_ROUND_TRIP_KEEP=1 keeps the temporary folder (its path is printed) for a look after a failure.
@@ -263,54 +264,70 @@ async function main() {
     // The CLI of the first release (its dependencies as they were then) beside the newer plug-in: the drift.
     const cli = first.published.find((id) => id.startsWith('@ssd/cli@'));
     for (const pm of MANAGERS) {
-      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, async () => {
-        const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
-        project.install([cli, plugin.name]);
-        const copies = installedCopies(project.dir, '@ssd/modeling');
-        process.stdout.write(`[${copies.length} @ssd/modeling] `);
-        writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
-        const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
-        run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
-          cwd: project.dir,
-          log,
-        });
-        const out = run(
-          ssd,
-          [
-            ...[
-              '--require',
-              plugin.name,
-              'train',
-              '--config-file',
-              'tiny_ssd64.yaml',
-              '--skip-test',
-              '--log_step',
-              '1',
+      await step(
+        `${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations, exports`,
+        async () => {
+          const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
+          project.install([cli, plugin.name]);
+          const copies = installedCopies(project.dir, '@ssd/modeling');
+          process.stdout.write(`[${copies.length} @ssd/modeling] `);
+          writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
+          const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
+          run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
+            cwd: project.dir,
+            log,
+          });
+          const out = run(
+            ssd,
+            [
+              ...[
+                '--require',
+                plugin.name,
+                'train',
+                '--config-file',
+                'tiny_ssd64.yaml',
+                '--skip-test',
+                '--log_step',
+                '1',
+              ],
+              ...[
+                'SOLVER.MAX_ITER',
+                '2',
+                'SOLVER.BATCH_SIZE',
+                '2',
+                'MODEL.DEVICE',
+                'js',
+                'DATA_LOADER.NUM_WORKERS',
+                '0',
+              ],
             ],
-            ...[
-              'SOLVER.MAX_ITER',
-              '2',
-              'SOLVER.BATCH_SIZE',
-              '2',
-              'MODEL.DEVICE',
-              'js',
-              'DATA_LOADER.NUM_WORKERS',
-              '0',
+            { cwd: project.dir, log },
+          );
+          check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
+          check(
+            existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
+            'no checkpoint written',
+          );
+          // The plug-in has no ONNX emitter of its own: `ssd export` writes it from its topology.
+          run(
+            ssd,
+            [
+              ...['--require', plugin.name, 'export', '--config-file', 'tiny_ssd64.yaml'],
+              ...['--ckpt', 'outputs/tiny_ssd64/model_final.safetensors', 'MODEL.DEVICE', 'js'],
             ],
-          ],
-          { cwd: project.dir, log },
-        );
-        check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
-        check(
-          existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
-          'no checkpoint written',
-        );
-        if (pm === 'npm') {
-          // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
-          project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
-          await runPackageExamples(project.dir, packages, log);
-        }
-      });
+            { cwd: project.dir, log },
+          );
+          check(
+            existsSync(path.join(project.dir, 'outputs/tiny_ssd64/model_final.onnx')),
+            'no ONNX model written',
+          );
+          if (pm === 'npm') {
+            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
+            project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
+            await runPackageExamples(project.dir, packages, log);
+          }
+        },
+      );
     }
   } finally {
     if (registry) await registry.stop();

@@ -1,4 +1,5 @@
 export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './decode';
+export { type EncodeOptions, encodeImage, type ImageFormat, imageFormatOf, writeImageFile } from './encode';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';

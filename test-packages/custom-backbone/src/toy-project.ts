@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
-import { TOY_BACKBONE } from './index';
+import { TOY_BACKBONE } from './toy-backbone';
 
 /** A throw-away training project: a few shapes images and a YAML config training the toy backbone on them. */
 export interface ToyProject {

@@ -3,12 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { COCO_CLASSES, loadConfig, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
 import { DEFAULT_QUEUE } from '@ssd/distributed';
-import { type DetectedObject, Predictor, writeFileAtomic } from '@ssd/engine';
-import { drawDetections, writeImageFile } from '@ssd/viz';
+import { Predictor, writeFileAtomic } from '@ssd/engine';
+import { writeImageFile } from '@ssd/image';
+import { drawDetections } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addCoordinatorOptions, type CoordinatorOptions } from '../distributed/coordinator';
 import { runDistributedDemo } from '../distributed/demo';
 import { checkComponentsRegistered } from '../registered';
+import { type ResultEntry, resultEntry } from './demo-results';
 import { CONFIG_FILE_HELP } from './options';
 
 /** Class names (background first) by `--dataset_type`. */
@@ -19,14 +21,6 @@ const CLASS_LISTS: Record<string, readonly string[]> = {
 };
 
 const IMAGE_FILE = /\.(jpe?g|png)$/i;
-
-/** One image's entry in results.json (the DESIGN.md contract). */
-export interface ResultEntry {
-  image: string;
-  width: number;
-  height: number;
-  detections: { box: [number, number, number, number]; label: string; label_id: number; score: number }[];
-}
 
 function score(value: string): number {
   const n = Number(value);
@@ -144,19 +138,6 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
     predictor.dispose();
   }
   finishDemo(opts.images_dir, outputDir, files.length, results, unreadable);
-}
-
-/** An image's results.json entry. */
-export function resultEntry(
-  image: string,
-  r: { width: number; height: number; objects: readonly DetectedObject[] },
-): ResultEntry {
-  return {
-    image,
-    width: r.width,
-    height: r.height,
-    detections: r.objects.map((o) => ({ box: o.box, label: o.label, label_id: o.labelId, score: o.score })),
-  };
 }
 
 /** Writes results.json; then fails naming the images that could not be read, if any. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import { annotateImageFile } from '@ssd/viz';
-import { type ResultEntry, resultEntry } from '../commands/demo';
+import { type ResultEntry, resultEntry } from '../commands/demo-results';
 import { type CoordinatorOptions, coordinate, modelSpec } from './coordinator';
 import type { DemoShardResult } from './shard-jobs';
 

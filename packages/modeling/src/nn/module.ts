@@ -4,9 +4,6 @@
  * BatchNorm also updates its running statistics. Callers own intermediate tensors (wrap calls in `tf.tidy`).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { FusableActivation, FusableActivationModule } from './activation';
-import { BatchNorm2d } from './batch-norm';
-import { Conv2d } from './conv';
 import type { Scope } from './state';
 
 /** Per-call options passed down the module tree. */
@@ -35,43 +32,3 @@ export interface Module<I extends tf.Tensor = tf.Tensor4D, O extends tf.Tensor =
 export type ModuleFactory<I extends tf.Tensor = tf.Tensor4D, O extends tf.Tensor = I> = (
   scope: Scope,
 ) => Module<I, O>;
-
-function fusableActivation(layer: Module | undefined): FusableActivation | null {
-  return (layer as Partial<FusableActivationModule> | undefined)?.fusedActivation ?? null;
-}
-
-/**
- * nn.Sequential / nn.ModuleList: child i is built under scope `i`, so parameterless layers (ReLU, pooling)
- * still take up an index exactly as in PyTorch. Runs Conv2d → [BatchNorm2d, inference only] → [ReLU/ReLU6]
- * as one fused convolution (BatchNorm folded into filter and bias): fewer passes over activations.
- */
-export class Sequential implements Module {
-  readonly layers: Module[];
-
-  constructor(scope: Scope, factories: ModuleFactory[]) {
-    this.layers = factories.map((make, i) => make(scope.child(i)));
-  }
-
-  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return this.forwardRange(x, ctx, 0, this.layers.length);
-  }
-
-  /** Runs layers [start, end) only, for models that tap intermediate outputs (VGG conv4_3, MobileNet). */
-  forwardRange(x: tf.Tensor4D, ctx: ForwardContext, start: number, end: number): tf.Tensor4D {
-    let i = start;
-    while (i < end) {
-      const layer = this.layers[i++];
-      if (!(layer instanceof Conv2d)) {
-        x = layer.forward(x, ctx);
-        continue;
-      }
-      const next = i < end ? this.layers[i] : undefined;
-      const batchNorm = !ctx.training && next instanceof BatchNorm2d ? next : null;
-      if (batchNorm) i++;
-      const activation = i < end ? fusableActivation(this.layers[i]) : null;
-      if (activation) i++;
-      x = layer.forwardFused(x, batchNorm, activation ?? 'linear');
-    }
-    return x;
-  }
-}

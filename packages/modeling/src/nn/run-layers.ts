@@ -1,0 +1,40 @@
+/** Runs a list of layers in turn, fusing what tfjs can run as one convolution. */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { FusableActivation, FusableActivationModule } from './activation';
+import { BatchNorm2d } from './batch-norm';
+import { Conv2d } from './conv';
+import type { ForwardContext, Module } from './module';
+
+function fusableActivation(layer: Module | undefined): FusableActivation | null {
+  return (layer as Partial<FusableActivationModule> | undefined)?.fusedActivation ?? null;
+}
+
+/**
+ * Runs `layers[start, end)` on `x`, each on the previous one's output. Conv2d → [BatchNorm2d, inference only] →
+ * [ReLU/ReLU6] run as one fused convolution (BatchNorm folded into filter and bias): the same values as the
+ * layers in turn, with fewer passes over the activations. Nothing fuses across `start` or `end`, so a caller
+ * that taps an intermediate output (a backbone's feature map) gets it unfused.
+ */
+export function runLayers(
+  layers: readonly Module[],
+  x: tf.Tensor4D,
+  ctx: ForwardContext,
+  start = 0,
+  end = layers.length,
+): tf.Tensor4D {
+  let i = start;
+  while (i < end) {
+    const layer = layers[i++]!;
+    if (!(layer instanceof Conv2d)) {
+      x = layer.forward(x, ctx);
+      continue;
+    }
+    const next = i < end ? layers[i] : undefined;
+    const batchNorm = !ctx.training && next instanceof BatchNorm2d ? next : null;
+    if (batchNorm) i++;
+    const activation = i < end ? fusableActivation(layers[i]) : null;
+    if (activation) i++;
+    x = layer.forwardFused(x, batchNorm, activation ?? 'linear');
+  }
+  return x;
+}
