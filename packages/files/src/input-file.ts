@@ -45,7 +45,8 @@ function failure(file: string, e: unknown): InputFileError {
     // What a socket answers to open(): say what it is.
     try {
       const stats = statSync(file);
-      if (!stats.isFile()) return new InputFileError(file, `is ${kindOf(stats)}, not a regular file`, 'ENOTREG');
+      if (!stats.isFile())
+        return new InputFileError(file, `is ${kindOf(stats)}, not a regular file`, 'ENOTREG');
     } catch {
       // Gone meanwhile: the open's own error below.
     }
