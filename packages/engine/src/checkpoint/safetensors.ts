@@ -62,9 +62,10 @@ export function readSafetensors(file: string): SafetensorsContent {
     throw new Error(`${file}: not a valid checkpoint (${why})`);
   };
   if (buf.byteLength < 8) fail('file too short; is it truncated?');
-  const headerLength = Number(buf.readBigUInt64LE(0));
-  if (8 + headerLength > buf.byteLength)
-    fail(`header of ${headerLength} bytes is longer than the file; is it truncated?`);
+  const declared = buf.readBigUInt64LE(0);
+  if (declared > BigInt(buf.byteLength - 8))
+    fail(`header of ${declared} bytes is longer than the file; is it truncated?`);
+  const headerLength = Number(declared);
   if (headerLength > MAX_HEADER_BYTES)
     fail(`header of ${headerLength} bytes is more than the ${MAX_HEADER_BYTES} allowed`);
   let header: unknown;
