@@ -9,6 +9,7 @@ const PACKAGES = [
   'packages/data',
   'packages/modeling',
   'packages/engine',
+  'packages/onnx',
   'packages/viz',
   'apps/trainer',
   'apps/cli',
