@@ -111,13 +111,7 @@ function windowRule(pooling: boolean): Rule {
     const strides = intsAttr(node, 'strides') ?? [1, 1];
     const dilations = intsAttr(node, 'dilations') ?? [1, 1];
     const pads = intsAttr(node, 'pads') ?? [0, 0, 0, 0];
-    if (
-      !kernel ||
-      kernel.length !== 2 ||
-      strides.length !== 2 ||
-      dilations.length !== 2 ||
-      pads.length !== 4
-    ) {
+    if (kernel?.length !== 2 || strides.length !== 2 || dilations.length !== 2 || pads.length !== 4) {
       return fail('has no 2-D kernel_shape, strides, dilations or pads');
     }
     const ceil = intAttr(node, 'ceil_mode', 0) === 1;
@@ -133,7 +127,7 @@ function windowRule(pooling: boolean): Rule {
     if (oh < 1 || ow < 1) fail(`gives an empty output from [${x!.shape.join(', ')}]`);
     if (pooling) return [n, c, oh, ow];
     const group = intAttr(node, 'group', 1);
-    if (!w || w.shape.length !== 4) fail('has no 4-D weight');
+    if (w?.shape.length !== 4) fail('has no 4-D weight');
     if (c !== w.shape[1]! * group)
       fail(`input has ${c} channels but its weight takes ${w.shape[1]} in ${group} group(s)`);
     return [n, w.shape[0]!, oh, ow];
