@@ -332,10 +332,10 @@ describe('hostile .pth: files that are not', () => {
     const file = path.join(dir, 'big.pth');
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, Buffer.alloc(70 * 2 ** 20));
-    const limit = { bytes: 1000, reason: "4× this model's 0.0 MiB" };
+    const limit = { bytes: 1000, reason: "4× this model's 0.2 KiB" };
     const { error, arrayBufferMb } = measure(() => readTorchCheckpoint(file, { tensorLimit: limit }));
     expect(error?.message).toBe(
-      `${file}: is 73400320 bytes, more than the 68158440 allowed for a checkpoint whose tensors may take at most 1000 bytes (4× this model's 0.0 MiB)`,
+      `${file}: is 73400320 bytes, more than the 68158440 allowed for a checkpoint whose tensors may take at most 1000 bytes (4× this model's 0.2 KiB)`,
     );
     expect(arrayBufferMb).toBeLessThan(1);
   });

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { COCO_CLASSES, loadConfig, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
 import { Predictor, writeFileAtomic } from '@ssd/engine';
+import { ImageError } from '@ssd/image';
 import { drawDetections, writeImageFile } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkComponentsRegistered } from '../registered';
@@ -15,7 +16,8 @@ const CLASS_LISTS: Record<string, readonly string[]> = {
   shapes: SHAPES_CLASSES,
 };
 
-const IMAGE_FILE = /\.(jpe?g|png)$/i;
+/** The images a folder is searched for, by name; what each really is is read from its bytes when decoded. */
+const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
 
 /** One image's entry in results.json (the DESIGN.md contract). */
 interface ResultEntry {
@@ -34,7 +36,9 @@ function score(value: string): number {
 /** `ssd demo --config-file F --ckpt C --images_dir D [--output_dir O --score_threshold 0.7 --dataset_type voc]`. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
+    .description(
+      'detect objects in every JPEG/PNG/WebP of a folder; writes annotated copies and results.json',
+    )
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
       '--ckpt <checkpoint>',
@@ -75,8 +79,10 @@ function realFolder(dir: string): string {
 
 /**
  * Runs the demo: detections drawn on every image of a folder, plus results.json. An image that cannot
- * be read is reported and skipped; after the rest are done (results.json written) the run fails
- * naming every such image.
+ * be read (not a JPEG, PNG or WebP by its bytes, not a regular file, damaged) is reported and skipped;
+ * after the rest are done (results.json written) the run fails naming every such image. A fault of the
+ * model itself stops the run at that image: results.json is written for the images done before it, and
+ * the error names the model's fault and the image.
  */
 export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
   const cfg = loadConfig(opts.configFile, overrides);
@@ -89,7 +95,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   } catch (e) {
     throw new Error(`cannot read --images_dir ${opts.images_dir}: ${(e as Error).message}`);
   }
-  if (files.length === 0) throw new Error(`no JPEG or PNG images in ${opts.images_dir}`);
+  if (files.length === 0) throw new Error(`no JPEG, PNG or WebP images in ${opts.images_dir}`);
   const outputDir = opts.output_dir ?? path.join(opts.images_dir, 'result');
   if (realFolder(outputDir) === realFolder(opts.images_dir)) {
     throw new Error(
@@ -101,6 +107,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   const predictor = await Predictor.load(cfg, opts.ckpt, CLASS_LISTS[opts.dataset_type]!);
   const results: ResultEntry[] = [];
   const unreadable: string[] = [];
+  let modelFault: { name: string; at: number; error: Error } | undefined;
   try {
     const width = Math.max(4, String(files.length).length);
     const n = (k: number) => String(k).padStart(width, '0');
@@ -109,7 +116,11 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
       try {
         r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
       } catch (e) {
-        console.error(`(${n(i + 1)}/${n(files.length)}) ${name}: skipped: ${(e as Error).message}`);
+        if (!(e instanceof ImageError)) {
+          modelFault = { name, at: i + 1, error: e as Error };
+          break;
+        }
+        console.error(`(${n(i + 1)}/${n(files.length)}) ${name}: skipped: ${e.message}`);
         unreadable.push(name);
         continue;
       }
@@ -140,6 +151,12 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   }
   writeFileAtomic(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Annotated images and results.json are in ${outputDir}`);
+  if (modelFault) {
+    const { name, at, error } = modelFault;
+    throw new Error(
+      `the model failed on ${name} (image ${at} of ${files.length}), so the run stopped there; results.json holds the ${results.length} image(s) done before it: ${error.message}`,
+    );
+  }
   if (unreadable.length > 0) {
     throw new Error(
       `${unreadable.length} of ${files.length} images in ${opts.images_dir} could not be read (see above): ${unreadable.join(', ')}`,
