@@ -75,8 +75,12 @@ afterEach(() => {
 });
 
 const cache = () => mkdtempSync(path.join(tmpdir(), 'ssd-hostile-cache-'));
-/** Short timeouts, so that a stalled download ends in about a second. */
-const fast = { progress: false as const, log: () => {}, connectTimeoutMs: 500, idleTimeoutMs: 500 };
+/** Timeouts that a loaded machine's test server always meets, for the downloads that must succeed. */
+const quiet = { progress: false as const, log: () => {}, connectTimeoutMs: 20_000, idleTimeoutMs: 20_000 };
+/** A short connect timeout, so that a server that never answers is given up on in half a second. */
+const impatient = { ...quiet, connectTimeoutMs: 500 };
+/** A short idle window, so that a stalled download ends in about a second. */
+const fast = { ...quiet, idleTimeoutMs: 500 };
 
 /** The DownloadError `download` ends in, within 5 s, with nothing but finished files left in `dir`. */
 async function refusal(download: () => Promise<unknown>, dir: string): Promise<string> {
@@ -96,8 +100,8 @@ async function refusal(download: () => Promise<unknown>, dir: string): Promise<s
 describe('hostile downloads: the cache', () => {
   it('keys the cache by the whole URL: /b/model.pth is fetched, not served /a/model.pth', async () => {
     const dir = cache();
-    const a = await resolveCheckpoint(`${base}/a/model.pth`, { ...fast, cacheDir: dir });
-    const b = await resolveCheckpoint(`${base}/b/model.pth`, { ...fast, cacheDir: dir });
+    const a = await resolveCheckpoint(`${base}/a/model.pth`, { ...quiet, cacheDir: dir });
+    const b = await resolveCheckpoint(`${base}/b/model.pth`, { ...quiet, cacheDir: dir });
     expect(a).not.toBe(b);
     expect(readFileSync(a).equals(A)).toBe(true);
     expect(readFileSync(b).equals(B)).toBe(true);
@@ -106,12 +110,12 @@ describe('hostile downloads: the cache', () => {
   it('resolves a zoo name only to the file of its own entry, whatever else ends in its file name', async () => {
     const dir = cache();
     const evil = await resolveCheckpoint(`${base}/evil/mobilenet_v2_ssd320_voc0712_v2.pth`, {
-      ...fast,
+      ...quiet,
       cacheDir: dir,
     });
     expect(readFileSync(evil).equals(EVIL)).toBe(true);
     process.env[MIRROR_ENV] = `${base}/mirror`;
-    const zoo = await resolveCheckpoint('mobilenet_v2_ssd320_voc0712', { ...fast, cacheDir: dir });
+    const zoo = await resolveCheckpoint('mobilenet_v2_ssd320_voc0712', { ...quiet, cacheDir: dir });
     const entry = MODEL_ZOO.find((m) => m.name === 'mobilenet_v2_ssd320_voc0712')!;
     expect(zoo).toBe(path.join(dir, cacheFileName(entry.url)));
     expect(readFileSync(zoo).equals(ZOO)).toBe(true);
@@ -120,12 +124,12 @@ describe('hostile downloads: the cache', () => {
   it('records the sha256 at the first download and refuses a cached file changed since', async () => {
     const dir = cache();
     const url = `${base}/a/model.pth`;
-    const file = await downloadToCache(url, { ...fast, cacheDir: dir });
+    const file = await downloadToCache(url, { ...quiet, cacheDir: dir });
     const record = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
     expect(record).toEqual({ url, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: A.length });
-    expect(await downloadToCache(url, { ...fast, cacheDir: dir })).toBe(file);
+    expect(await downloadToCache(url, { ...quiet, cacheDir: dir })).toBe(file);
     writeFileSync(file, B);
-    await expect(downloadToCache(url, { ...fast, cacheDir: dir })).rejects.toThrow(
+    await expect(downloadToCache(url, { ...quiet, cacheDir: dir })).rejects.toThrow(
       new RegExp(
         `^${file} has changed since it was downloaded from ${url} \\(sha256 ${record.sha256} then, [0-9a-f]{64} now\\); delete it to download it again$`,
       ),
@@ -137,7 +141,7 @@ describe('hostile downloads: the cache', () => {
     const url = `${base}/a/model.pth`;
     writeFileSync(path.join(dir, cacheFileName(url)), B);
     const lines: string[] = [];
-    const file = await downloadToCache(url, { ...fast, cacheDir: dir, log: (l) => lines.push(l) });
+    const file = await downloadToCache(url, { ...quiet, cacheDir: dir, log: (l) => lines.push(l) });
     expect(readFileSync(file).equals(A)).toBe(true);
     expect(lines[0]).toBe(`${file} has no record of its download from ${url}: downloading it again`);
   });
@@ -148,7 +152,7 @@ describe('hostile downloads: the cache', () => {
     const leftover = `${cacheFileName(`${base}/a/model.pth`)}.${2 ** 22 + 1}.partial`;
     writeFileSync(path.join(dir, leftover), Buffer.alloc(4096));
     const lines: string[] = [];
-    await downloadToCache(`${base}/b/model.pth`, { ...fast, cacheDir: dir, log: (l) => lines.push(l) });
+    await downloadToCache(`${base}/b/model.pth`, { ...quiet, cacheDir: dir, log: (l) => lines.push(l) });
     expect(lines[0]).toBe(`Removed 1 unfinished download(s) of killed runs: ${leftover}`);
     expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
@@ -160,7 +164,7 @@ describe('hostile downloads: servers', () => {
   it('gives up on a server that never answers (connect timeout)', async () => {
     const dir = cache();
     const message = await refusal(
-      () => downloadToCache(`${base}/silent.pth`, { ...fast, cacheDir: dir }),
+      () => downloadToCache(`${base}/silent.pth`, { ...impatient, cacheDir: dir }),
       dir,
     );
     expect(message).toBe(
@@ -184,7 +188,7 @@ describe('hostile downloads: servers', () => {
   it('refuses a Content-Length over the cap before reading the body', async () => {
     const dir = cache();
     const message = await refusal(
-      () => downloadToCache(`${base}/huge.pth`, { ...fast, cacheDir: dir, maxBytes: 2 ** 20 }),
+      () => downloadToCache(`${base}/huge.pth`, { ...quiet, cacheDir: dir, maxBytes: 2 ** 20 }),
       dir,
     );
     expect(message).toMatch(
@@ -197,7 +201,7 @@ describe('hostile downloads: servers', () => {
   it('stops a body with no Content-Length at the cap', async () => {
     const dir = cache();
     const message = await refusal(
-      () => downloadToCache(`${base}/endless.pth`, { ...fast, cacheDir: dir, maxBytes: 2 ** 20 }),
+      () => downloadToCache(`${base}/endless.pth`, { ...quiet, cacheDir: dir, maxBytes: 2 ** 20 }),
       dir,
     );
     expect(message).toMatch(
@@ -208,7 +212,7 @@ describe('hostile downloads: servers', () => {
   });
 
   it('names a URL that cannot be parsed', async () => {
-    await expect(resolveCheckpoint('http://[::1', fast)).rejects.toThrow(
+    await expect(resolveCheckpoint('http://[::1', quiet)).rejects.toThrow(
       "cannot download: 'http://[::1' is not a usable URL: it cannot be parsed",
     );
   });
@@ -224,7 +228,7 @@ describe('hostile downloads: SSD_MIRROR folders', () => {
     writeFileSync(path.join(mirror, 'model.pth'), A);
     process.env[MIRROR_ENV] = pathToFileURL(mirror).href;
     expect(process.env[MIRROR_ENV]).toContain('mirror%20dir');
-    const file = await downloadToCache(`${base}/x/model.pth`, { ...fast, cacheDir: cache() });
+    const file = await downloadToCache(`${base}/x/model.pth`, { ...quiet, cacheDir: cache() });
     expect(readFileSync(file).equals(A)).toBe(true);
   });
 
@@ -242,7 +246,7 @@ describe('hostile downloads: SSD_MIRROR folders', () => {
     process.env[MIRROR_ENV] = mirror;
     const url = `${base}/w/vgg16_reducedfc.pth`;
     const dir = cache();
-    const message = await refusal(() => downloadToCache(url, { ...fast, cacheDir: dir }), dir);
+    const message = await refusal(() => downloadToCache(url, { ...quiet, cacheDir: dir }), dir);
     expect(message).toBe(
       `cannot download vgg16_reducedfc.pth: ${entry} ${reason}; SSD_MIRROR is set to '${mirror}': put vgg16_reducedfc.pth there (it is ${url}), or unset SSD_MIRROR`,
     );
