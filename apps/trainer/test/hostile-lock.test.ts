@@ -14,7 +14,7 @@ const dir = () => mkdtempSync(path.join(tmpdir(), 'ssd-hostile-lock-'));
 const HELPERS = path.join(__dirname, 'helpers');
 
 /** What this process's lock file says (boot id and start time included, on Linux). */
-function ownLock(): Record<string, unknown> {
+function ownLock(): { pid: number; host: string; started: string; boot?: string; pidStart?: string } {
   const out = dir();
   const lock = lockOutputDir(out, () => {});
   const content = JSON.parse(readFileSync(path.join(out, LOCK_FILE), 'utf8'));
