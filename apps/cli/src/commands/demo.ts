@@ -68,6 +68,14 @@ export interface DemoOptions {
   dataset_type: string;
 }
 
+/**
+ * Whether `e` is the decoder's refusal of an image (by class, or by name where a package manager installed a
+ * second copy of @ssd/image for @ssd/engine): anything else a detection throws is the model's fault.
+ */
+function isImageError(e: unknown): e is Error {
+  return e instanceof ImageError || (e instanceof Error && e.name === 'ImageError');
+}
+
 /** The folder's real path (links resolved) when it exists, else its absolute path. */
 function realFolder(dir: string): string {
   try {
@@ -116,7 +124,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
       try {
         r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
       } catch (e) {
-        if (!(e instanceof ImageError)) {
+        if (!isImageError(e)) {
           modelFault = { name, at: i + 1, error: e as Error };
           break;
         }
