@@ -45,7 +45,7 @@ describe('hostile safetensors', () => {
       views(count, () => [0, MIB16]),
       MIB16,
     );
-    const run = await runBounded(READER, 'readSafetensors', [file], { heapMb: 256, timeoutMs: 20_000 });
+    const run = await runBounded(READER, 'readSafetensors', [file], { heapMb: 256, timeoutMs: 60_000 });
     expect(run.error).toBe(
       `${file}: not a valid checkpoint (tensor 'w1' overlaps tensor 'w0' (their data_offsets share bytes))`,
     );
