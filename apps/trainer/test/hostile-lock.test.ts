@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Checkpointer, loadTrainingCheckpoint } from '@ssd/engine';
-import { writeToyProject } from '@ssd-test/custom-backbone';
+import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
+import { train } from '../src';
 import { LOCK_FILE, lockOutputDir } from '../src/train/output-lock';
 
 // The hostile-input suite for the OUTPUT_DIR lock under PID reuse: a killed trainer's lock is always taken
@@ -87,14 +88,16 @@ function holder(out: string): Promise<{ child: ChildProcess; locked: boolean; st
 
 describe('live trainers', () => {
   it('exclude each other across processes; the second takes the lock once the first is done', async () => {
+    const data = await writeToyProject();
     const out = dir();
     const first = await holder(out);
     expect(first.locked).toBe(true);
     const second = await holder(out);
     expect(second.locked).toBe(false);
-    expect(second.stderr).toContain(
-      `another training run uses OUTPUT_DIR ${out} (pid ${first.child.pid} on ${hostname()}`,
-    );
+    const held = `another training run uses OUTPUT_DIR ${out} (pid ${first.child.pid} on ${hostname()}`;
+    expect(second.stderr).toContain(held);
+    // A whole training run too, before it touches anything there.
+    await expect(train(toyConfig(data, [], out), { log: () => {}, progress: false })).rejects.toThrow(held);
     first.child.stdin!.end();
     await new Promise((r) => first.child.once('exit', r));
     const third = await holder(out);

@@ -250,6 +250,8 @@ describe('hostile .onnx: inputs and outputs', () => {
   it('names a file that is not ONNX at all', async () => {
     const file = path.join(dir, 'text.onnx');
     writeFileSync(file, 'not a model at all, just some text');
-    expect(await refusal(file)).toMatch(new RegExp(`^${file} is not an ONNX model \\(`));
+    expect(await refusal(file)).toMatch(
+      new RegExp(`^cannot load ONNX model ${file}: it is not an ONNX model \\(`),
+    );
   });
 });

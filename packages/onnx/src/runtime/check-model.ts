@@ -87,7 +87,9 @@ function readModel(file: string): { model: ModelProto; bytes: number } {
   try {
     return { model: decodeModel(bytes), bytes: bytes.byteLength };
   } catch (e) {
-    throw new OnnxModelError(`${file} is not an ONNX model (${cutText((e as Error).message)})`);
+    throw new OnnxModelError(
+      `cannot load ONNX model ${file}: it is not an ONNX model (${cutText((e as Error).message)})`,
+    );
   }
 }
 
@@ -98,7 +100,7 @@ function readModel(file: string): { model: ModelProto; bytes: number } {
 export function checkOnnxModel(file: string, cfg: SSDConfig): void {
   const { model, bytes } = readModel(file);
   const graph = model.graph;
-  if (!graph) throw new OnnxModelError(`${file} is not an ONNX model (it has no graph)`);
+  if (!graph) throw new OnnxModelError(`cannot load ONNX model ${file}: it has no graph`);
   const initializers = graph.initializer ?? [];
   const constant = new Set(initializers.map((t) => t.name));
   const inputs = (graph.input ?? []).filter((v) => !constant.has(v.name));
