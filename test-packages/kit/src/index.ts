@@ -1,3 +1,4 @@
+export { type BoundedLimits, type BoundedRun, runBounded } from './bounded';
 export {
   CONFIGS_DIR,
   DEMO_IMAGES_DIR,
