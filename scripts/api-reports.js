@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
+const { CompilerState, Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
 const { publishablePackages } = require('./release/workspace-packages');
 
 const ROOT = path.join(__dirname, '..');
@@ -47,14 +47,15 @@ function reportName(manifest, entry) {
   return `${unscoped}-${rest}${REPORT_SUFFIX}`;
 }
 
-/** Runs API Extractor on one entry point; returns the report's text, or throws naming what it could not read. */
-function extractReport(pkg, entry, tempFolder) {
+const REPORT_FILE = 'report.api.md';
+
+/** API Extractor's settings for one entry point, its report written into `tempFolder`. */
+function extractorConfig(pkg, entry, tempFolder) {
   const entryPath = path.join(pkg.dir, entry);
   if (!fs.existsSync(entryPath)) {
     throw new Error(`${pkg.name}: ${entry} does not exist; build the package first (pnpm build)`);
   }
-  const fileName = 'report.api.md';
-  const config = ExtractorConfig.prepare({
+  return ExtractorConfig.prepare({
     configObject: {
       projectFolder: pkg.dir,
       mainEntryPointFilePath: entryPath,
@@ -79,7 +80,7 @@ function extractReport(pkg, entry, tempFolder) {
       },
       apiReport: {
         enabled: true,
-        reportFileName: fileName,
+        reportFileName: REPORT_FILE,
         reportFolder: tempFolder,
         reportTempFolder: path.join(tempFolder, 'temp'),
         includeForgottenExports: false,
@@ -103,9 +104,14 @@ function extractReport(pkg, entry, tempFolder) {
     configObjectFullPath: undefined,
     packageJsonFullPath: path.join(pkg.dir, 'package.json'),
   });
+}
+
+/** Runs API Extractor on one entry point; returns the report's text, or throws naming what went wrong. */
+function extractReport(pkg, entry, config, compilerState) {
   const problems = [];
   const result = Extractor.invoke(config, {
     localBuild: true,
+    compilerState,
     typescriptCompilerFolder: TYPESCRIPT,
     messageCallback(message) {
       if (message.logLevel === 'error' || message.logLevel === 'warning') {
@@ -118,7 +124,7 @@ function extractReport(pkg, entry, tempFolder) {
   if (!result.succeeded || problems.length > 0) {
     throw new Error(`${pkg.name} (${entry}): API Extractor failed:\n  ${problems.join('\n  ')}`);
   }
-  return fs.readFileSync(path.join(tempFolder, fileName), 'utf8');
+  return fs.readFileSync(path.join(config.reportFolder, REPORT_FILE), 'utf8');
 }
 
 const countOf = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -156,14 +162,29 @@ function main() {
   const stale = [];
   const written = [];
   try {
+    const jobs = packages.flatMap((pkg) =>
+      typeEntryPoints(pkg.manifest).map((entry) => ({
+        pkg,
+        entry,
+        config: extractorConfig(pkg, entry, fs.mkdtempSync(path.join(tempRoot, 'p-'))),
+      })),
+    );
+    // One TypeScript program for every entry point: the declarations they share (tfjs, Node, each other) are
+    // read once instead of once per package.
+    const compilerState =
+      jobs.length === 0
+        ? undefined
+        : CompilerState.create(jobs[0].config, {
+            additionalEntryPoints: jobs.slice(1).map((job) => job.config.mainEntryPointFilePath),
+            typescriptCompilerFolder: TYPESCRIPT,
+          });
     for (const pkg of packages) {
       const folder = path.join(pkg.dir, REPORT_FOLDER);
       const expected = new Set();
-      for (const entry of typeEntryPoints(pkg.manifest)) {
+      for (const { entry, config } of jobs.filter((job) => job.pkg === pkg)) {
         const name = reportName(pkg.manifest, entry);
         expected.add(name);
-        const tempFolder = fs.mkdtempSync(path.join(tempRoot, 'p-'));
-        const fresh = extractReport(pkg, entry, tempFolder);
+        const fresh = extractReport(pkg, entry, config, compilerState);
         const file = path.join(folder, name);
         const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n') : null;
         if (committed === fresh) continue;
