@@ -13,21 +13,41 @@ export interface DecodedImage {
  */
 export const MAX_IMAGE_PIXELS = 2 * 89478485;
 
-/** The message for an image over {@link MAX_IMAGE_PIXELS}, with its size read from the header. */
-async function tooLarge(input: string | Uint8Array): Promise<string> {
-  const { width = 0, height = 0 } = await sharp(input).metadata();
-  return `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`;
+/** Options of `decodeImage`. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, read from the header before decoding (at most MAX_IMAGE_PIXELS). */
+  readonly maxPixels?: number;
+}
+
+/** An image refused for its pixel count before it was decoded (a server answers it 422, not 400). */
+export class ImageTooLargeError extends Error {
+  constructor(
+    message: string,
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(message);
+    this.name = 'ImageTooLargeError';
+  }
 }
 
 /**
  * Decodes a JPEG, PNG or WebP file (or its bytes) to RGB: EXIF orientation is applied, grey, CMYK and
  * palette images become sRGB, alpha is dropped (as PIL's `convert('RGB')` does in the reference).
- * Images over {@link MAX_IMAGE_PIXELS} are refused before they are decoded.
+ * Images over `options.maxPixels` (default and at most {@link MAX_IMAGE_PIXELS}) are refused before they are
+ * decoded, with an {@link ImageTooLargeError}.
  */
-export async function decodeImage(input: string | Uint8Array, name?: string): Promise<DecodedImage> {
+export async function decodeImage(
+  input: string | Uint8Array,
+  name?: string,
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
   const label = name ?? (typeof input === 'string' ? input : '<buffer>');
+  const maxPixels = Math.min(options.maxPixels ?? MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS);
+  let failure: string;
   try {
-    const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
+    const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: maxPixels })
       .autoOrient()
       .toColourspace('srgb')
       .removeAlpha()
@@ -40,8 +60,18 @@ export async function decodeImage(input: string | Uint8Array, name?: string): Pr
       height: info.height,
     };
   } catch (err) {
-    const message = (err as Error).message;
-    const why = /exceeds pixel limit/.test(message) ? await tooLarge(input) : message;
-    throw new Error(`cannot decode image ${label}: ${why}`);
+    failure = (err as Error).message;
   }
+  if (/exceeds pixel limit/.test(failure)) {
+    const { width = 0, height = 0 } = await sharp(input)
+      .metadata()
+      .catch(() => ({ width: 0, height: 0 }));
+    throw new ImageTooLargeError(
+      `cannot decode image ${label}: ${width}×${height} = ${width * height} pixels is more than the ${maxPixels} allowed (a decompression bomb?)`,
+      width,
+      height,
+      maxPixels,
+    );
+  }
+  throw new Error(`cannot decode image ${label}: ${failure}`);
 }

@@ -1,4 +1,10 @@
-export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './decode';
+export {
+  type DecodedImage,
+  type DecodeOptions,
+  decodeImage,
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+} from './decode';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';

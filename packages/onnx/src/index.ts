@@ -35,4 +35,11 @@ export {
 } from './export/export-onnx';
 export { type Attribute, BATCH, GraphBuilder, type Value } from './graph/graph-builder';
 export { decodeModel, encodeModel, type ModelProto } from './proto/onnx-schema';
+export {
+  bundledProviders,
+  checkProvider,
+  type OnnxProvider,
+  PROVIDER_CHECKSUM,
+  type ProviderCheck,
+} from './runtime/execution-providers';
 export { OnnxDetector, type OnnxDetectorOptions, type OnnxOutputs, toNCHW } from './runtime/onnx-detector';

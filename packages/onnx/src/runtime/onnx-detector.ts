@@ -1,14 +1,14 @@
 /**
- * An exported detector run by ONNX Runtime (onnxruntime-node) on the CPU: the same `detect` contract as
- * SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so inference, evaluation and
- * the demo take either.
+ * An exported detector run by ONNX Runtime (onnxruntime-node) on the CPU or its WebGPU provider: the same
+ * `detect` contract as SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so
+ * inference, evaluation and the demo take either.
  */
-import { availableParallelism } from 'node:os';
 import type { SSDConfig } from '@ssd/config';
 import { type Detections, detectionsFromScores } from '@ssd/modeling';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
+import { providerFailure, sessionOptions } from './execution-providers';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
 
 /** NHWC [n, size, size, 3] → NCHW in a plain loop (tfjs-wasm's transpose of an image takes tens of ms). */
@@ -52,7 +52,10 @@ function configMismatch(session: InferenceSession, cfg: SSDConfig): string | nul
 export interface OnnxDetectorOptions {
   /** Threads of one operator (ONNX Runtime's intraOpNumThreads); default: the machine's cores. */
   readonly threads?: number;
-  /** ONNX Runtime execution providers in order of preference (e.g. ['cuda', 'cpu'] with its GPU build); default ['cpu']. */
+  /**
+   * ONNX Runtime execution providers in order of preference: ['webgpu'] (bundled in onnxruntime-node's Linux x64
+   * and Windows builds; nodes it lacks run on the CPU), ['cuda', 'cpu'] with its GPU build; default ['cpu'].
+   */
   readonly executionProviders?: readonly string[];
 }
 
@@ -68,23 +71,19 @@ export class OnnxDetector {
     readonly cfg: SSDConfig,
     private readonly ort: OnnxRuntime,
     private readonly session: InferenceSession,
+    /** The execution providers the session was made with, in order of preference. */
+    readonly executionProviders: readonly string[],
   ) {}
 
   /** Opens `file` (a path) in ONNX Runtime; `cfg` supplies post-processing and the input size. */
   static async load(file: string, cfg: SSDConfig, options: OnnxDetectorOptions = {}): Promise<OnnxDetector> {
     const ort = await loadOnnxRuntime();
+    const providers = [...(options.executionProviders ?? ['cpu'])];
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        executionProviders: [...(options.executionProviders ?? ['cpu'])],
-        intraOpNumThreads: options.threads ?? availableParallelism(),
-        graphOptimizationLevel: 'all',
-        // ORT's idle threads otherwise spin after each run, taking the cores our post-processing (NMS) and
-        // data loading run on next: on 2 cores, MobileNetV2 run + NMS took 119 ms spinning, 48 ms not.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      session = await ort.InferenceSession.create(file, sessionOptions(providers, options.threads));
     } catch (e) {
-      throw new Error(`cannot load ONNX model ${file}: ${(e as Error).message}`);
+      throw new Error(`cannot load ONNX model ${file}: ${providerFailure(providers, e)}`);
     }
     const isExport =
       session.inputNames.length === 1 &&
@@ -99,7 +98,7 @@ export class OnnxDetector {
           : `${file} is not an ssd export: expected input '${ONNX_INPUT}' and outputs '${ONNX_SCORES}', '${ONNX_BOXES}'; it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
       );
     }
-    return new OnnxDetector(cfg, ort, session);
+    return new OnnxDetector(cfg, ort, session, providers);
   }
 
   /** Runs the graph on NCHW images [N, 3, S, S] (S = INPUT.IMAGE_SIZE), mean subtracted. */
