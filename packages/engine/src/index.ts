@@ -5,6 +5,7 @@ export {
   findWebGpuAdapter,
   type GpuAdapterDescription,
 } from './backend/loaders';
+export { type OnnxRuntimeCheck, type ProviderStatus, runOnnxRuntimeCheck } from './backend/onnx-check';
 export { initBackend, type SelectedBackend } from './backend/select';
 export { removeLeftoverTempFiles, writeFileAtomic } from './checkpoint/atomic-write';
 export {

@@ -17,6 +17,11 @@ export const MAX_IMAGE_PIXELS = 2 * 89478485;
 export interface DecodeOptions {
   /** Refuse images with more pixels than this, read from the header before decoding (at most MAX_IMAGE_PIXELS). */
   readonly maxPixels?: number;
+  /**
+   * Accept only these formats, by sharp's names ('jpeg', 'png', 'webp', 'gif', 'tiff', 'heif'), as the bytes say
+   * whatever a file's name or a request's content type claims: a server taking photos has no use for SVG or PDF.
+   */
+  readonly formats?: readonly string[];
 }
 
 /** An image refused for its pixel count before it was decoded (a server answers it 422, not 400). */
@@ -47,6 +52,12 @@ export async function decodeImage(
   const maxPixels = Math.min(options.maxPixels ?? MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS);
   let failure: string;
   try {
+    if (options.formats) {
+      const { format } = await sharp(input).metadata();
+      if (!options.formats.includes(format)) {
+        throw new Error(`${format} images are not accepted here (only ${options.formats.join(', ')})`);
+      }
+    }
     const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: maxPixels })
       .autoOrient()
       .toColourspace('srgb')

@@ -141,4 +141,20 @@ describe('decodeImage', () => {
       decodeImage(new Uint8Array(png), 'x', { maxPixels: MAX_IMAGE_PIXELS * 10 }),
     ).resolves.toMatchObject({ width: 40, height: 30 });
   });
+
+  test('formats accepts only the formats named, whatever the bytes are called', async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 2, height: 2, channels: 3, background: 'red' } })
+        .png()
+        .toBuffer(),
+    );
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+    );
+    expect((await decodeImage(svg, 'shape.svg')).width).toBe(4);
+    await expect(decodeImage(svg, 'photo.png', { formats: ['jpeg', 'png'] })).rejects.toThrow(
+      'cannot decode image photo.png: svg images are not accepted here (only jpeg, png)',
+    );
+    expect((await decodeImage(png, 'photo.png', { formats: ['jpeg', 'png'] })).width).toBe(2);
+  });
 });
