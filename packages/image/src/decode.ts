@@ -53,7 +53,7 @@ export async function decodeImage(
   let failure: string;
   try {
     if (options.formats) {
-      const { format } = await sharp(input).metadata();
+      const { format } = await sharp(input, { limitInputPixels: false }).metadata();
       if (!options.formats.includes(format)) {
         throw new Error(`${format} images are not accepted here (only ${options.formats.join(', ')})`);
       }
@@ -74,7 +74,8 @@ export async function decodeImage(
     failure = (err as Error).message;
   }
   if (/exceeds pixel limit/.test(failure)) {
-    const { width = 0, height = 0 } = await sharp(input)
+    // The header only: no pixel limit applies to reading it.
+    const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false })
       .metadata()
       .catch(() => ({ width: 0, height: 0 }));
     throw new ImageTooLargeError(

@@ -280,23 +280,32 @@ class Server implements DetectionServer {
   private async stop(timeoutMs: number): Promise<DrainResult> {
     // No new connections; open requests run on (new ones on kept-alive connections get 503, see onRequest).
     const closed = this.app.close();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeoutMs);
-    });
-    const complete = !(await Promise.race([this.batcher.whenIdle().then(() => false), timedOut]));
-    clearTimeout(timer);
+    const complete = await within(this.batcher.whenIdle(), timeoutMs);
     if (!complete) {
       this.batcher.rejectWaiting(
-        new ServeError('draining', `the server shut down before this request reached the model`),
+        new ServeError('draining', 'the server shut down before this request reached the model'),
       );
-      // The batch in the model, if any, still answers; then every connection goes.
+      // The batch in the model, if any, still answers; so do the 503s, then each connection closes.
       await this.batcher.whenIdle();
-      this.app.server.closeAllConnections();
+      // A client still sending its body (or not reading) gets its connection cut after a last second.
+      if (!(await within(closed, 1000))) this.app.server.closeAllConnections();
     }
     await closed;
     await this.pool.close();
     return { complete };
+  }
+}
+
+/** Whether `promise` settled within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
