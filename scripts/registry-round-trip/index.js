@@ -4,11 +4,13 @@
 // would — with npm and with pnpm, in fresh projects outside the workspace — and checks that
 //   a) @ssd/eval installs alone and computes a VOC mAP with a known answer (its README's example);
 //   b) the README's detection example runs on a photo with the packages its install line names;
-//   c) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
+//   c) @ssd/serve installs with its README's install line and its README example answers a request;
+//   d) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
-//      release, trains 2 iterations through `ssd --require` (one registry across versions);
+//      release, trains 2 iterations through `ssd --require` (one registry across versions), and
+//      `ssd serve` answers a photo with the trained checkpoint and drains on SIGTERM;
 // and that .ci/release is idempotent (run again, it publishes nothing). Every package README's example
-// runs in the npm project of (c). The registry is stopped whatever happens.
+// runs in the npm project of (d). The registry is stopped whatever happens.
 //   SSD_ROUND_TRIP_KEEP=1 keeps the temporary folder (its path is printed) for a look after a failure.
 const {
   copyFileSync,
@@ -27,6 +29,7 @@ const { publishablePackages } = require('../release/workspace-packages');
 const { firstJsBlock, installedPackages, readmeBlocks } = require('./readme-blocks');
 const { startRegistry } = require('./registry');
 const { run, userEnv } = require('./run');
+const { serveAndDetect } = require('./serve-check');
 const { tarballProblems } = require('./tarball');
 const { createProject, installedCopies } = require('./user-project');
 
@@ -186,6 +189,18 @@ async function main() {
         check(Math.abs(mAP - (0.5 + 6 / 11) / 2) < 1e-12, `VOC mAP ${mAP}, expected ${(0.5 + 6 / 11) / 2}`);
       });
 
+      await step(`${pm}: @ssd/serve installs as its README says and its example answers a request`, () => {
+        const readme = path.join(ROOT, 'packages/serve/README.md');
+        const install = /```bash\n(npm install [^\n]*)\n```/.exec(readFileSync(readme, 'utf8'));
+        check(install, `${readme} has no npm install line`);
+        const project = createProject(pm, path.join(work, `${pm}-serve`), projectOptions);
+        project.install(installedPackages(install[1]));
+        writeFileSync(path.join(project.dir, 'example.mjs'), firstJsBlock(readme));
+        const out = run('node', ['example.mjs'], { cwd: project.dir, log });
+        // "status width height objects timings": the 32×24 PNG of the example, answered.
+        check(/^200 32 24 [1-9]\d* \{/m.test(out), `the @ssd/serve example printed:\n${out}`);
+      });
+
       detections[pm] = await step(`${pm}: the README's detection example`, () => {
         const project = createProject(pm, path.join(work, `${pm}-detect`), projectOptions);
         project.install(installedPackages(blocks.get('install')));
@@ -262,54 +277,65 @@ async function main() {
     // The CLI of the first release (its dependencies as they were then) beside the newer plug-in: the drift.
     const cli = first.published.find((id) => id.startsWith('@ssd/cli@'));
     for (const pm of MANAGERS) {
-      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, () => {
-        const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
-        project.install([cli, plugin.name]);
-        const copies = installedCopies(project.dir, '@ssd/modeling');
-        process.stdout.write(`[${copies.length} @ssd/modeling] `);
-        writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
-        const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
-        run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
-          cwd: project.dir,
-          log,
-        });
-        const out = run(
-          ssd,
-          [
-            ...[
-              '--require',
-              plugin.name,
-              'train',
-              '--config-file',
-              'tiny_ssd64.yaml',
-              '--skip-test',
-              '--log_step',
-              '1',
+      await step(
+        `${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations, ssd serve answers`,
+        async () => {
+          const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
+          project.install([cli, plugin.name]);
+          const copies = installedCopies(project.dir, '@ssd/modeling');
+          process.stdout.write(`[${copies.length} @ssd/modeling] `);
+          writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
+          const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
+          run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
+            cwd: project.dir,
+            log,
+          });
+          const out = run(
+            ssd,
+            [
+              ...[
+                '--require',
+                plugin.name,
+                'train',
+                '--config-file',
+                'tiny_ssd64.yaml',
+                '--skip-test',
+                '--log_step',
+                '1',
+              ],
+              ...[
+                'SOLVER.MAX_ITER',
+                '2',
+                'SOLVER.BATCH_SIZE',
+                '2',
+                'MODEL.DEVICE',
+                'js',
+                'DATA_LOADER.NUM_WORKERS',
+                '0',
+              ],
             ],
-            ...[
-              'SOLVER.MAX_ITER',
-              '2',
-              'SOLVER.BATCH_SIZE',
-              '2',
-              'MODEL.DEVICE',
-              'js',
-              'DATA_LOADER.NUM_WORKERS',
-              '0',
-            ],
-          ],
-          { cwd: project.dir, log },
-        );
-        check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
-        check(
-          existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
-          'no checkpoint written',
-        );
-        if (pm === 'npm') {
-          // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
-          project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
-          runPackageExamples(project.dir, packages, log);
-        }
-      });
+            { cwd: project.dir, log },
+          );
+          check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
+          const pointer = path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint');
+          check(existsSync(pointer), 'no checkpoint written');
+          const served = await serveAndDetect(
+            ssd,
+            ['--require', plugin.name, 'serve', '--config-file', 'tiny_ssd64.yaml', '--ckpt'].concat(
+              path.resolve(path.dirname(pointer), readFileSync(pointer, 'utf8').trim()),
+              ['--dataset_type', 'shapes', 'MODEL.DEVICE', 'js'],
+            ),
+            { cwd: project.dir, photo: PHOTO, log },
+          );
+          check(served.objects.length > 0, `ssd serve found nothing: ${JSON.stringify(served)}`);
+          if (pm === 'npm') {
+            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says;
+            // @ssd/serve's example needs @ssd/serve beside the CLI's packages.
+            project.install(['onnxruntime-node@1.30.0', '@ssd/serve'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
+            runPackageExamples(project.dir, packages, log);
+          }
+        },
+      );
     }
   } finally {
     if (registry) await registry.stop();
