@@ -1,4 +1,5 @@
 /** Runs `prepare` (decode + test transform) for the server: in worker threads, or inline when given none. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SSDConfig } from '@ssd/config';
 import type { PreparedImage } from '@ssd/engine';
@@ -7,10 +8,11 @@ import { ServeError } from './errors';
 import { type PrepareOutcome, type PrepareTask, prepare } from './prepare-worker';
 
 /**
- * The built worker module. From dist/ this is the file beside this one; from src/ (the tests, through ts-jest)
- * it is the build's copy, which `pnpm test` makes first: a worker thread runs JavaScript only.
+ * The compiled worker module: beside this file when it is compiled (dist/, a bench's build); from src/ (the tests,
+ * through ts-jest) the build's copy, which `pnpm test` makes first, as a worker thread runs JavaScript only.
  */
-const WORKER = path.join(__dirname, '..', 'dist', 'prepare-worker.js');
+const BESIDE = path.join(__dirname, 'prepare-worker.js');
+const WORKER = existsSync(BESIDE) ? BESIDE : path.join(__dirname, '..', 'dist', 'prepare-worker.js');
 
 /** What the pool needs to know of each image. */
 export interface PrepareLimits {
