@@ -135,6 +135,10 @@ export class DynamicBatcher<I, O> {
   private settle(entry: Entry<I, O>, error: Error): void {
     if (!this.pending.delete(entry)) return;
     if (entry.state === 'queued') this.queue.splice(this.queue.indexOf(entry), 1);
+    if (this.queue.length === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     entry.state = 'settled';
     clearTimeout(entry.timer);
     entry.reject(error);
