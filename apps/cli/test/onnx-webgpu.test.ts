@@ -43,7 +43,10 @@ describeWebGpu('.onnx on ONNX Runtime’s WebGPU provider from the command line'
         ...['--output_dir', dir, '--score_threshold', '0.9', 'MODEL.DEVICE', device],
       );
       expect(r.code).toBe(0);
-      return { log: r.out, results: JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as Entry[] };
+      return {
+        log: r.out,
+        results: JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as Entry[],
+      };
     };
     const gpu = demo('webgpu');
     const cpu = demo('cpu');
