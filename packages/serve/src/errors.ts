@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'image_too_large'
   | 'queue_full'
+  | 'client_closed'
   | 'internal'
   | 'draining'
   | 'timeout';
@@ -26,6 +27,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   image_too_large: 422,
   queue_full: 429,
+  // nginx's status for a request whose client left: never sent, it shows in the metrics.
+  client_closed: 499,
   internal: 500,
   draining: 503,
   timeout: 504,

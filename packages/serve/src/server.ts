@@ -208,8 +208,8 @@ class Server implements DetectionServer {
       return reply.code(err.status).send(err.body());
     });
 
-    app.post('/v1/detect', { schema: { response: { 200: detectResponseSchema } } }, (request) =>
-      this.detect(request),
+    app.post('/v1/detect', { schema: { response: { 200: detectResponseSchema } } }, (request, reply) =>
+      this.detect(request, reply),
     );
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.get('/readyz', async (_request, reply: FastifyReply) => {
@@ -225,13 +225,20 @@ class Server implements DetectionServer {
     return app;
   }
 
-  private async detect(request: FastifyRequest): Promise<DetectResponse> {
+  private async detect(request: FastifyRequest, reply: FastifyReply): Promise<DetectResponse> {
     const threshold = scoreThreshold(request.query);
     const body = request.body;
     if (!(body instanceof Uint8Array) || body.length === 0) {
       throw new ServeError('undecodable_image', "the body is empty: send the image's bytes");
     }
     const ticket = this.batcher.reserve();
+    // A client that hangs up before its batch starts gives its place back (a batch under way finishes).
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished) return;
+      ticket.fail(new ServeError('client_closed', 'the client closed the connection before the answer'));
+      // No answer goes out, so onResponse does not run: count it here, as nginx's 499.
+      this.metrics.requests.inc({ route: '/v1/detect', status: 499 });
+    });
     this.pool.prepare(body).then(
       (image) => ticket.submit(image),
       (e: unknown) => ticket.fail(e as Error),
@@ -262,7 +269,14 @@ class Server implements DetectionServer {
   }
 
   async listen(): Promise<string> {
-    const url = await this.app.listen({ host: this.options.host, port: this.options.port });
+    let url: string;
+    try {
+      url = await this.app.listen({ host: this.options.host, port: this.options.port });
+    } catch (e) {
+      // Nothing was admitted: stop the workers so that the process can exit with the error.
+      await this.close();
+      throw new Error(`cannot listen on ${this.options.host}:${this.options.port}: ${(e as Error).message}`);
+    }
     this.startWarmup();
     this.warm.catch((e: unknown) => this.options.log(`warm-up failed: ${(e as Error).message}`));
     return url;

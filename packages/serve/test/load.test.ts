@@ -164,3 +164,43 @@ it('a drain that runs out of time answers what had not reached the model with 50
     });
   }
 });
+
+it('a port already taken fails listen() naming it, with the workers stopped', async () => {
+  const { server, url } = await startServer(predictor);
+  const port = Number(new URL(url).port);
+  try {
+    const second = createDetectionServer(predictor, { port, prepareThreads: 1, log: () => {} });
+    await expect(second.listen()).rejects.toThrow(
+      new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+it('a client that hangs up while its request waits gives the place back; the model never sees it', async () => {
+  const { server, url } = await startServer(predictor, { maxBatch: 2, maxDelayMs: 1500, maxQueue: 1 });
+  const depth = async () => metricValue((await request(`${url}/metrics`)).text, 'ssd_queue_depth');
+  const until = async (ok: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  try {
+    await untilReady(server);
+    const leaving = http.request(`${url}/v1/detect`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg', 'content-length': photos[0]!.length },
+    });
+    leaving.on('error', () => {});
+    leaving.end(photos[0]);
+    await until(async () => (await depth()) === 1);
+    leaving.destroy();
+    await until(async () => (await depth()) === 0);
+    const answer = await detect(url, photos[1]!); // admitted: the queue holds one
+    expect(answer.status).toBe(200);
+    const metrics = (await request(`${url}/metrics`)).text;
+    expect(metricValue(metrics, 'ssd_batch_size_sum')).toBe(1);
+    expect(metricValue(metrics, 'ssd_http_requests_total', 'route="/v1/detect",status="499"')).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
