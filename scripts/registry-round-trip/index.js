@@ -7,8 +7,8 @@
 //   c) @ssd/serve installs with its README's install line and its README example answers a request;
 //   d) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
-//      release, trains 2 iterations through `ssd --require` (one registry across versions), and
-//      `ssd serve` answers a photo with the trained checkpoint and drains on SIGTERM;
+//      release, trains 2 iterations through `ssd --require` (one registry across versions), and that
+//      CLI's `ssd serve` answers a photo with the trained checkpoint and drains on SIGTERM;
 // and that .ci/release is idempotent (run again, it publishes nothing). Every package README's example
 // runs in the npm project of (d). The registry is stopped whatever happens.
 //   SSD_ROUND_TRIP_KEEP=1 keeps the temporary folder (its path is printed) for a look after a failure.
@@ -277,65 +277,72 @@ async function main() {
     // The CLI of the first release (its dependencies as they were then) beside the newer plug-in: the drift.
     const cli = first.published.find((id) => id.startsWith('@ssd/cli@'));
     for (const pm of MANAGERS) {
-      await step(
-        `${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations, ssd serve answers`,
-        async () => {
-          const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
-          project.install([cli, plugin.name]);
-          const copies = installedCopies(project.dir, '@ssd/modeling');
-          process.stdout.write(`[${copies.length} @ssd/modeling] `);
-          writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
-          const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
-          run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
-            cwd: project.dir,
-            log,
-          });
-          const out = run(
-            ssd,
-            [
-              ...[
-                '--require',
-                plugin.name,
-                'train',
-                '--config-file',
-                'tiny_ssd64.yaml',
-                '--skip-test',
-                '--log_step',
-                '1',
-              ],
-              ...[
-                'SOLVER.MAX_ITER',
-                '2',
-                'SOLVER.BATCH_SIZE',
-                '2',
-                'MODEL.DEVICE',
-                'js',
-                'DATA_LOADER.NUM_WORKERS',
-                '0',
-              ],
+      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, () => {
+        const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
+        project.install([cli, plugin.name]);
+        const copies = installedCopies(project.dir, '@ssd/modeling');
+        process.stdout.write(`[${copies.length} @ssd/modeling] `);
+        writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
+        const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
+        run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
+          cwd: project.dir,
+          log,
+        });
+        const out = run(
+          ssd,
+          [
+            ...[
+              '--require',
+              plugin.name,
+              'train',
+              '--config-file',
+              'tiny_ssd64.yaml',
+              '--skip-test',
+              '--log_step',
+              '1',
             ],
-            { cwd: project.dir, log },
-          );
-          check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
-          const pointer = path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint');
-          check(existsSync(pointer), 'no checkpoint written');
-          const served = await serveAndDetect(
-            ssd,
-            ['--require', plugin.name, 'serve', '--config-file', 'tiny_ssd64.yaml', '--ckpt'].concat(
-              path.resolve(path.dirname(pointer), readFileSync(pointer, 'utf8').trim()),
-              ['--dataset_type', 'shapes', 'MODEL.DEVICE', 'js'],
-            ),
-            { cwd: project.dir, photo: PHOTO, log },
-          );
-          check(served.objects.length > 0, `ssd serve found nothing: ${JSON.stringify(served)}`);
-          if (pm === 'npm') {
-            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says;
-            // @ssd/serve's example needs @ssd/serve beside the CLI's packages.
-            project.install(['onnxruntime-node@1.30.0', '@ssd/serve'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
-            runPackageExamples(project.dir, packages, log);
-          }
-        },
-      );
+            ...[
+              'SOLVER.MAX_ITER',
+              '2',
+              'SOLVER.BATCH_SIZE',
+              '2',
+              'MODEL.DEVICE',
+              'js',
+              'DATA_LOADER.NUM_WORKERS',
+              '0',
+            ],
+          ],
+          { cwd: project.dir, log },
+        );
+        check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
+        check(
+          existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
+          'no checkpoint written',
+        );
+        if (pm === 'npm') {
+          // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says;
+          // @ssd/serve's example needs @ssd/serve beside the CLI's packages.
+          project.install(['onnxruntime-node@1.30.0', '@ssd/serve'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
+          runPackageExamples(project.dir, packages, log);
+        }
+      });
+    }
+
+    for (const pm of MANAGERS) {
+      await step(`${pm}: ${cli}'s ssd serve answers a photo with the plug-in's checkpoint`, async () => {
+        const dir = path.join(work, `${pm}-plugin`);
+        const pointer = path.join(dir, 'outputs/tiny_ssd64/last_checkpoint');
+        const ckpt = path.resolve(path.dirname(pointer), readFileSync(pointer, 'utf8').trim());
+        const served = await serveAndDetect(
+          path.join(dir, 'node_modules', '.bin', 'ssd'),
+          [
+            ...['--require', plugin.name, 'serve', '--config-file', 'tiny_ssd64.yaml', '--ckpt', ckpt],
+            ...['--dataset_type', 'shapes', 'MODEL.DEVICE', 'js'],
+          ],
+          { cwd: dir, photo: PHOTO, log },
+        );
+        check(served.objects.length > 0, `ssd serve found nothing: ${JSON.stringify(served)}`);
+      });
     }
   } finally {
     if (registry) await registry.stop();
