@@ -6,11 +6,12 @@ const { testTimeout, ...project } = require('./jest.base.js');
 
 const PACKAGES = [
   'packages/config',
+  'packages/image',
   'packages/data',
   'packages/modeling',
   'packages/engine',
-  'packages/viz',
   'packages/inference',
+  'packages/onnx',
   'apps/trainer',
   'apps/cli',
 ];

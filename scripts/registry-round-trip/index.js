@@ -4,11 +4,14 @@
 // would — with npm and with pnpm, in fresh projects outside the workspace — and checks that
 //   a) @ssd/eval installs alone and computes a VOC mAP with a known answer (its README's example);
 //   b) the README's detection example runs on a photo with the packages its install line names;
-//   c) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
+//   c) @ssd/serve installs with its README's install line and its README example answers a request;
+//   d) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
-//      release, trains 2 iterations through `ssd --require` (one registry across versions);
+//      release, trains 2 iterations through `ssd --require` (one registry across versions), exports the
+//      result to ONNX with no emitter of its own, and that CLI's `ssd serve` answers a photo with the trained
+//      checkpoint and drains on SIGTERM;
 // and that .ci/release is idempotent (run again, it publishes nothing). Every package README's example
-// runs in the npm project of (c). The registry is stopped whatever happens.
+// runs in the npm project of (d). The registry is stopped whatever happens.
 //   SSD_ROUND_TRIP_KEEP=1 keeps the temporary folder (its path is printed) for a look after a failure.
 const {
   copyFileSync,
@@ -25,8 +28,10 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { publishablePackages } = require('../release/workspace-packages');
 const { firstJsBlock, installedPackages, readmeBlocks } = require('./readme-blocks');
+const { startRedis } = require('./redis');
 const { startRegistry } = require('./registry');
 const { run, userEnv } = require('./run');
+const { serveAndDetect } = require('./serve-check');
 const { tarballProblems } = require('./tarball');
 const { createProject, installedCopies } = require('./user-project');
 
@@ -186,6 +191,18 @@ async function main() {
         check(Math.abs(mAP - (0.5 + 6 / 11) / 2) < 1e-12, `VOC mAP ${mAP}, expected ${(0.5 + 6 / 11) / 2}`);
       });
 
+      await step(`${pm}: @ssd/serve installs as its README says and its example answers a request`, () => {
+        const readme = path.join(ROOT, 'packages/serve/README.md');
+        const install = /```bash\n(npm install [^\n]*)\n```/.exec(readFileSync(readme, 'utf8'));
+        check(install, `${readme} has no npm install line`);
+        const project = createProject(pm, path.join(work, `${pm}-serve`), projectOptions);
+        project.install(installedPackages(install[1]));
+        writeFileSync(path.join(project.dir, 'example.mjs'), firstJsBlock(readme));
+        const out = run('node', ['example.mjs'], { cwd: project.dir, log });
+        // "status width height objects timings": the 32×24 PNG of the example, answered.
+        check(/^200 32 24 [1-9]\d* \{/m.test(out), `the @ssd/serve example printed:\n${out}`);
+      });
+
       detections[pm] = await step(`${pm}: the README's detection example`, () => {
         const project = createProject(pm, path.join(work, `${pm}-detect`), projectOptions);
         project.install(installedPackages(blocks.get('install')));
@@ -262,53 +279,89 @@ async function main() {
     // The CLI of the first release (its dependencies as they were then) beside the newer plug-in: the drift.
     const cli = first.published.find((id) => id.startsWith('@ssd/cli@'));
     for (const pm of MANAGERS) {
-      await step(`${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations`, () => {
-        const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
-        project.install([cli, plugin.name]);
-        const copies = installedCopies(project.dir, '@ssd/modeling');
-        process.stdout.write(`[${copies.length} @ssd/modeling] `);
-        writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
-        const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
-        run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
-          cwd: project.dir,
-          log,
-        });
-        const out = run(
-          ssd,
+      await step(
+        `${pm}: ${cli} with ${plugin.name}: ssd --require trains 2 iterations, exports`,
+        async () => {
+          const project = createProject(pm, path.join(work, `${pm}-plugin`), projectOptions);
+          project.install([cli, plugin.name]);
+          const copies = installedCopies(project.dir, '@ssd/modeling');
+          process.stdout.write(`[${copies.length} @ssd/modeling] `);
+          writeFileSync(path.join(project.dir, 'tiny_ssd64.yaml'), blocks.get('tiny_ssd64.yaml'));
+          const ssd = path.join(project.dir, 'node_modules', '.bin', 'ssd');
+          run(ssd, ['dataset', 'shapes', 'datasets/shapes', '--train', '8', '--test', '4', '--seed', '1'], {
+            cwd: project.dir,
+            log,
+          });
+          const out = run(
+            ssd,
+            [
+              ...[
+                '--require',
+                plugin.name,
+                'train',
+                '--config-file',
+                'tiny_ssd64.yaml',
+                '--skip-test',
+                '--log_step',
+                '1',
+              ],
+              ...[
+                'SOLVER.MAX_ITER',
+                '2',
+                'SOLVER.BATCH_SIZE',
+                '2',
+                'MODEL.DEVICE',
+                'js',
+                'DATA_LOADER.NUM_WORKERS',
+                '0',
+              ],
+            ],
+            { cwd: project.dir, log },
+          );
+          check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
+          check(
+            existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
+            'no checkpoint written',
+          );
+          // The plug-in has no ONNX emitter of its own: `ssd export` writes it from its topology.
+          run(
+            ssd,
+            [
+              ...['--require', plugin.name, 'export', '--config-file', 'tiny_ssd64.yaml'],
+              ...['--ckpt', 'outputs/tiny_ssd64/model_final.safetensors', 'MODEL.DEVICE', 'js'],
+            ],
+            { cwd: project.dir, log },
+          );
+          check(
+            existsSync(path.join(project.dir, 'outputs/tiny_ssd64/model_final.onnx')),
+            'no ONNX model written',
+          );
+          if (pm === 'npm') {
+            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says;
+            // @ssd/serve's example needs @ssd/serve beside the CLI's packages.
+            project.install(['onnxruntime-node@1.30.0', '@ssd/serve'], {
+              ONNXRUNTIME_NODE_INSTALL: 'skip',
+            });
+            await runPackageExamples(project.dir, packages, log);
+          }
+        },
+      );
+    }
+
+    for (const pm of MANAGERS) {
+      await step(`${pm}: ${cli}'s ssd serve answers a photo with the plug-in's checkpoint`, async () => {
+        const dir = path.join(work, `${pm}-plugin`);
+        const pointer = path.join(dir, 'outputs/tiny_ssd64/last_checkpoint');
+        const ckpt = path.resolve(path.dirname(pointer), readFileSync(pointer, 'utf8').trim());
+        const served = await serveAndDetect(
+          path.join(dir, 'node_modules', '.bin', 'ssd'),
           [
-            ...[
-              '--require',
-              plugin.name,
-              'train',
-              '--config-file',
-              'tiny_ssd64.yaml',
-              '--skip-test',
-              '--log_step',
-              '1',
-            ],
-            ...[
-              'SOLVER.MAX_ITER',
-              '2',
-              'SOLVER.BATCH_SIZE',
-              '2',
-              'MODEL.DEVICE',
-              'js',
-              'DATA_LOADER.NUM_WORKERS',
-              '0',
-            ],
+            ...['--require', plugin.name, 'serve', '--config-file', 'tiny_ssd64.yaml', '--ckpt', ckpt],
+            ...['--dataset_type', 'shapes', 'MODEL.DEVICE', 'js'],
           ],
-          { cwd: project.dir, log },
+          { cwd: dir, photo: PHOTO, log },
         );
-        check(/iter: 000002/.test(out), `no iteration 2 in the training log:\n${out}`);
-        check(
-          existsSync(path.join(project.dir, 'outputs/tiny_ssd64/last_checkpoint')),
-          'no checkpoint written',
-        );
-        if (pm === 'npm') {
-          // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
-          project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
-          runPackageExamples(project.dir, packages, log);
-        }
+        check(served.objects.length > 0, `ssd serve found nothing: ${JSON.stringify(served)}`);
       });
     }
   } finally {
@@ -335,14 +388,22 @@ function runDetection(dir, example, log) {
 }
 
 /** Every package README's example (its first js block), each in its own folder of the npm project. */
-function runPackageExamples(dir, packages, log) {
-  for (const pkg of packages) {
-    const example = firstJsBlock(path.join(pkg.dir, 'README.md'));
-    if (!example) continue;
-    const exampleDir = path.join(dir, 'examples', pkg.name.replace('/', '__'));
-    mkdirSync(exampleDir, { recursive: true });
-    writeFileSync(path.join(exampleDir, 'example.mjs'), example);
-    run('node', ['example.mjs'], { cwd: exampleDir, log });
+async function runPackageExamples(dir, packages, log) {
+  // Examples that need a Redis (@ssd/distributed's) read REDIS_URL.
+  const redisDir = path.join(dir, 'redis');
+  mkdirSync(redisDir, { recursive: true });
+  const redis = await startRedis(redisDir);
+  try {
+    for (const pkg of packages) {
+      const example = firstJsBlock(path.join(pkg.dir, 'README.md'));
+      if (!example) continue;
+      const exampleDir = path.join(dir, 'examples', pkg.name.replace('/', '__'));
+      mkdirSync(exampleDir, { recursive: true });
+      writeFileSync(path.join(exampleDir, 'example.mjs'), example);
+      run('node', ['example.mjs'], { cwd: exampleDir, log, env: userEnv({ REDIS_URL: redis.url }) });
+    }
+  } finally {
+    await redis.stop();
   }
 }
 

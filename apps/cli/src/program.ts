@@ -9,8 +9,10 @@ import { exportCommand } from './commands/export';
 import { modelsCommand } from './commands/models';
 import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
+import { serveCommand } from './commands/serve';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
+import { workerCommand } from './commands/worker';
 import { normalizeOptionSpelling } from './option-spelling';
 
 /** Loads a plugin module the way `node --require` would, from the working directory. */
@@ -51,12 +53,14 @@ export function buildProgram(): Command {
     testCommand(),
     demoCommand(),
     exportCommand(),
+    serveCommand(),
     configCommand(),
     datasetCommand(),
     plotCommand(),
     quickstartCommand(),
     backendCommand(),
     modelsCommand(),
+    workerCommand(),
   ]) {
     program.addCommand(command);
   }

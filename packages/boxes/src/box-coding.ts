@@ -1,3 +1,4 @@
+import { decodeCenterSize, NUMBER_ARITHMETIC } from './box-decoding';
 import { checkBoxes } from './box-forms';
 
 function checkPairing(boxes: Float32Array, priors: Float32Array, fn: string): number {
@@ -35,7 +36,7 @@ export function encodeLocations(
   return out;
 }
 
-/** Inverse of `encodeLocations`: regression outputs → center-form boxes (relative coordinates). */
+/** Inverse of `encodeLocations`: regression outputs → center-form boxes (relative coordinates), by `decodeCenterSize`. */
 export function decodeLocations(
   locations: Float32Array,
   priorsCenter: Float32Array,
@@ -46,12 +47,17 @@ export function decodeLocations(
   const out = new Float32Array(locations.length);
   for (let i = 0; i < locations.length; i += 4) {
     const p = i % period;
-    const pw = priorsCenter[p + 2];
-    const ph = priorsCenter[p + 3];
-    out[i] = locations[i] * centerVariance * pw + priorsCenter[p];
-    out[i + 1] = locations[i + 1] * centerVariance * ph + priorsCenter[p + 1];
-    out[i + 2] = Math.exp(locations[i + 2] * sizeVariance) * pw;
-    out[i + 3] = Math.exp(locations[i + 3] * sizeVariance) * ph;
+    for (let axis = 0; axis < 2; axis++) {
+      const box = decodeCenterSize(
+        NUMBER_ARITHMETIC,
+        { center: locations[i + axis], size: locations[i + 2 + axis] },
+        { center: priorsCenter[p + axis], size: priorsCenter[p + 2 + axis] },
+        centerVariance,
+        sizeVariance,
+      );
+      out[i + axis] = box.center;
+      out[i + 2 + axis] = box.size;
+    }
   }
   return out;
 }

@@ -1,3 +1,5 @@
+import { cornersOf, NUMBER_ARITHMETIC } from './box-decoding';
+
 // Boxes are flat `n × 4` Float32Arrays: rows `[cx, cy, w, h]` (center form) or `[x1, y1, x2, y2]` (corner form).
 
 /** Throws unless `boxes` holds whole rows of 4; `name` says which argument in the message. */
@@ -7,17 +9,19 @@ export function checkBoxes(boxes: Float32Array, name: string): void {
   }
 }
 
-/** `[cx, cy, w, h]` rows → `[x1, y1, x2, y2]` rows. */
+/** `[cx, cy, w, h]` rows → `[x1, y1, x2, y2]` rows, by `cornersOf`. */
 export function centerFormToCornerForm(boxes: Float32Array): Float32Array {
   checkBoxes(boxes, 'centerFormToCornerForm boxes');
   const out = new Float32Array(boxes.length);
   for (let i = 0; i < boxes.length; i += 4) {
-    const hw = boxes[i + 2] / 2;
-    const hh = boxes[i + 3] / 2;
-    out[i] = boxes[i] - hw;
-    out[i + 1] = boxes[i + 1] - hh;
-    out[i + 2] = boxes[i] + hw;
-    out[i + 3] = boxes[i + 1] + hh;
+    for (let axis = 0; axis < 2; axis++) {
+      const { min, max } = cornersOf(NUMBER_ARITHMETIC, {
+        center: boxes[i + axis],
+        size: boxes[i + 2 + axis],
+      });
+      out[i + axis] = min;
+      out[i + 2 + axis] = max;
+    }
   }
   return out;
 }

@@ -1,4 +1,6 @@
+import { InputFileError, readInputFileAsync } from '@ssd/files';
 import sharp from 'sharp';
+import { describeUnreadable, IMAGE_FORMATS, sniffImageFormat } from './sniff';
 
 /** A decoded image: 8-bit RGB pixels in row-major HWC order. */
 export interface DecodedImage {
@@ -13,21 +15,89 @@ export interface DecodedImage {
  */
 export const MAX_IMAGE_PIXELS = 2 * 89478485;
 
-/** The message for an image over {@link MAX_IMAGE_PIXELS}, with its size read from the header. */
-async function tooLarge(input: string | Uint8Array): Promise<string> {
-  const { width = 0, height = 0 } = await sharp(input).metadata();
-  return `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`;
+/** The largest image file read: an uncompressed RGBA image at the pixel limit (a PNG with stored blocks). */
+export const MAX_IMAGE_BYTES = 4 * MAX_IMAGE_PIXELS;
+
+/** An image that cannot be decoded; `file` names it (or `<buffer>`). */
+export class ImageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot decode image ${file}: ${reason}`);
+    this.name = 'ImageError';
+  }
+}
+
+/** An image refused for its pixel count, read from its header before it was decoded (a server answers it 422, not 400). */
+export class ImageTooLargeError extends ImageError {
+  constructor(
+    file: string,
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(
+      file,
+      `${width}×${height} = ${width * height} pixels is more than the ${maxPixels} allowed (a decompression bomb?)`,
+    );
+    this.name = 'ImageTooLargeError';
+  }
+}
+
+/** Options of `decodeImage`. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, read from the header before decoding (at most MAX_IMAGE_PIXELS). */
+  readonly maxPixels?: number;
+}
+
+/** The bytes of an image file: a regular file (a FIFO, socket, device or folder is refused unread) of at most MAX_IMAGE_BYTES. */
+async function readImageFile(file: string): Promise<Uint8Array> {
+  try {
+    return await readInputFileAsync(file, { maxBytes: MAX_IMAGE_BYTES, what: 'image' });
+  } catch (e) {
+    throw new ImageError(file, e instanceof InputFileError ? e.reason : (e as Error).message);
+  }
 }
 
 /**
  * Decodes a JPEG, PNG or WebP file (or its bytes) to RGB: EXIF orientation is applied, grey, CMYK and
  * palette images become sRGB, alpha is dropped (as PIL's `convert('RGB')` does in the reference).
- * Images over {@link MAX_IMAGE_PIXELS} are refused before they are decoded.
+ * The format is sniffed from the bytes, whatever the file's name: anything else (SVG and other vector or
+ * scripted formats, GIF, TIFF, HEIF…) is refused before a decoder sees it, as is a file that is not a regular
+ * file. Every refusal is an {@link ImageError} naming the file; an image over `options.maxPixels` (default and
+ * at most {@link MAX_IMAGE_PIXELS}, from its header, before it is decoded) is an {@link ImageTooLargeError}.
  */
-export async function decodeImage(input: string | Uint8Array, name?: string): Promise<DecodedImage> {
+export async function decodeImage(
+  input: string | Uint8Array,
+  name?: string,
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
   const label = name ?? (typeof input === 'string' ? input : '<buffer>');
+  const maxPixels = Math.min(options.maxPixels ?? MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS);
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const format = sniffImageFormat(bytes);
+  if (!format) {
+    throw new ImageError(
+      label,
+      `it is ${describeUnreadable(bytes)}, not one of the formats read (${IMAGE_FORMATS.join(', ')})`,
+    );
+  }
+  let header: sharp.Metadata;
   try {
-    const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
+    // Only the header is read here; sharp's own pixel limit would refuse a huge image with a bare message
+    // before ours could name its size.
+    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new ImageError(label, (err as Error).message);
+  }
+  // sharp picks its loader from the bytes too; anything but the sniffed one is refused, never decoded.
+  if (header.format !== format)
+    throw new ImageError(label, `its header reads as ${header.format}, not ${format}`);
+  const { width = 0, height = 0 } = header;
+  if (width * height > maxPixels) throw new ImageTooLargeError(label, width, height, maxPixels);
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
       .autoOrient()
       .toColourspace('srgb')
       .removeAlpha()
@@ -40,8 +110,6 @@ export async function decodeImage(input: string | Uint8Array, name?: string): Pr
       height: info.height,
     };
   } catch (err) {
-    const message = (err as Error).message;
-    const why = /exceeds pixel limit/.test(message) ? await tooLarge(input) : message;
-    throw new Error(`cannot decode image ${label}: ${why}`);
+    throw new ImageError(label, (err as Error).message);
   }
 }

@@ -1,4 +1,13 @@
-export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './decode';
+export {
+  type DecodedImage,
+  type DecodeOptions,
+  decodeImage,
+  ImageError,
+  ImageTooLargeError,
+  MAX_IMAGE_BYTES,
+  MAX_IMAGE_PIXELS,
+} from './decode';
+export { type EncodeFormat, type EncodeOptions, encodeImage, imageFormatOf, writeImageFile } from './encode';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';
@@ -20,3 +29,4 @@ export {
   type Rgb,
 } from './raster/image';
 export { type RowSource, resampleBilinear, resizeBilinear } from './resize';
+export { describeUnreadable, IMAGE_FORMATS, type ImageFormat, sniffImageFormat } from './sniff';

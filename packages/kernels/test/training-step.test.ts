@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { buildPriors, matchAndEncode } from '@ssd/boxes';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
-import { BACKBONES, nn, SSDDetector } from '@ssd/modeling';
+import { BACKBONES, Backbone, nn, SSDDetector } from '@ssd/modeling';
 import { TINY_MOBILENET_CONFIG } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTrainingKernels } from '../src';
@@ -30,13 +30,12 @@ BACKBONES.register('train_step_toy', (_cfg, scope) => {
     padding: 2,
     dilation: 2,
   });
-  return {
-    forward(x, ctx) {
-      // L2Norm before the ReLU: like PyTorch's, its gradient is NaN where every channel is exactly 0.
-      const a = stem.forward(x, ctx);
-      return [l2.forward(a), tf.relu(atrous.forward(pool.forward(tf.relu(a))))];
-    },
-  };
+  // The stem's output through L2Norm (before the ReLU: like PyTorch's, its gradient is NaN where every channel
+  // is exactly 0), then ReLU → pool → atrous conv → ReLU.
+  return new Backbone({
+    layers: [...stem.layers, new nn.ReLU(), pool, atrous, new nn.ReLU()],
+    taps: [{ at: stem.layers.length, through: l2 }, stem.layers.length + 4],
+  });
 });
 
 function toyConfig(): SSDConfig {

@@ -1,5 +1,13 @@
+/**
+ * @ssd/modeling: nn layers, backbones as data, box heads and predictors, the MultiBox loss, post-processing,
+ * the SSD detector, and the registries a config selects components from by name (built-ins registered).
+ */
+import path from 'node:path';
+import { claimSingleCopy } from '@ssd/config';
+
 export {
-  type Backbone,
+  Backbone,
+  type BackboneTopology,
   convBatchNorm,
   convBNHardSwish,
   convBNReLU,
@@ -9,15 +17,19 @@ export {
   type EfficientNetVariant,
   type ExtraConvSpec,
   efficientNetGlobalParams,
+  type FeatureTap,
   InvertedResidual,
   MBConvBlock,
   type MBConvBlockArgs,
+  type MBConvPlacement,
   MobileNetV2,
   MobileNetV3,
   type MobileNetV3BlockOptions,
   MobileNetV3InvertedResidual,
   MobileNetV3SELayer,
+  type ResolvedTopology,
   VGG,
+  walkTopology,
 } from './backbone';
 export {
   type InferenceForward,
@@ -60,5 +72,8 @@ export {
   type DetectorFactory,
   META_ARCHITECTURES,
   PRETRAINED_SOURCES,
-  Registry,
 } from './registry';
+
+// The registries are module state: a second copy of this package must fail, not split them (src/ and dist/
+// both sit one folder below the package's root).
+claimSingleCopy('@ssd/modeling', path.resolve(__dirname, '..'));

@@ -2,13 +2,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BACKBONES,
+  Backbone,
   BOX_HEADS,
   BOX_PREDICTORS,
   buildBackbone,
   buildDetectionModel,
   META_ARCHITECTURES,
   nn,
-  Registry,
+  PRETRAINED_SOURCES,
   SSDDetector,
 } from '../src';
 import { tinyMobilenetConfig } from './detector-helpers';
@@ -17,36 +18,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('Registry', () => {
-  test('register, get, has and names', () => {
-    const r = new Registry<number>('widget', 'MODEL.WIDGET');
-    expect(r.register('a', 1)).toBe(1);
-    r.register('b', 2);
-    expect(r.get('b')).toBe(2);
-    expect(r.has('a')).toBe(true);
-    expect(r.has('c')).toBe(false);
-    expect(r.names()).toEqual(['a', 'b']);
-  });
-
-  test('an unknown name is an error naming the config key and the registered names', () => {
-    const r = new Registry<number>('widget', 'MODEL.WIDGET');
-    expect(() => r.get('x')).toThrow("unknown widget 'x' (MODEL.WIDGET); registered: none");
-    r.register('a', 1);
-    expect(() => r.get('x')).toThrow("unknown widget 'x' (MODEL.WIDGET); registered: a");
-  });
-
-  test('registering a taken name is an error', () => {
-    const r = new Registry<number>('widget', 'MODEL.WIDGET');
-    r.register('a', 1);
-    expect(() => r.register('a', 2)).toThrow("widget 'a' is already registered");
-  });
-});
-
 test('the built-in components are registered under the reference names', () => {
   expect(BACKBONES.names()).toEqual(expect.arrayContaining(['vgg', 'mobilenet_v2']));
   expect(BOX_PREDICTORS.names()).toEqual(expect.arrayContaining(['SSDBoxPredictor', 'SSDLiteBoxPredictor']));
   expect(BOX_HEADS.names()).toEqual(['SSDBoxHead']);
   expect(META_ARCHITECTURES.names()).toEqual(['SSDDetector']);
+  expect(PRETRAINED_SOURCES.names()).toEqual(BACKBONES.names());
 });
 
 test('build functions select by config name and report unknown names', () => {
@@ -89,12 +66,8 @@ test('a backbone registered at run time is picked by name and its tensors are na
       stride: 2,
       padding: 1,
     });
-    return {
-      forward(x) {
-        const f1 = tf.relu(a.forward(x));
-        return [f1, b.forward(f1)];
-      },
-    };
+    // The feature maps are the trunk's outputs after its 2nd and 3rd layers.
+    return new Backbone({ layers: [a, new nn.ReLU(), b], taps: [2, 3] });
   });
   const cfg = tinyMobilenetConfig();
   cfg.MODEL.BACKBONE.NAME = 'registry_test_toy';
@@ -120,4 +93,18 @@ test('a backbone registered at run time is picked by name and its tensors are na
   const [detections] = await model.detect(tf.zeros([1, 16, 16, 3]) as tf.Tensor4D);
   expect(detections.boxes.length).toBe(detections.scores.length * 4);
   model.dispose();
+});
+
+test('a backbone factory must give a Backbone, not any object with a forward', () => {
+  BACKBONES.register(
+    'registry_test_plain',
+    () => ({ forward: (x: tf.Tensor4D) => [x] }) as unknown as Backbone,
+  );
+  const cfg = tinyMobilenetConfig();
+  cfg.MODEL.BACKBONE.NAME = 'registry_test_plain';
+  const tensors = tf.memory().numTensors;
+  expect(() => buildDetectionModel(cfg)).toThrow(
+    "backbone 'registry_test_plain' (MODEL.BACKBONE.NAME): its factory returned Object, not a Backbone",
+  );
+  expect(tf.memory().numTensors).toBe(tensors);
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import type { Detections } from '@ssd/modeling';
-import { BACKBONES, SSDDetector } from '@ssd/modeling';
+import { BACKBONES, Backbone, SSDDetector } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { encodeModel, exportOnnx, GraphBuilder, OnnxDetector } from '../src';
@@ -120,18 +120,21 @@ it('rejects an ONNX model that is not an ssd export, naming its inputs and outpu
   );
 });
 
-it('says which module has no ONNX emitter', () => {
-  class PlainBackbone {
-    forward(images: tf.Tensor4D): tf.Tensor4D[] {
-      return [images];
+it('says which layer has no ONNX emitter', () => {
+  // A layer of the plug-in's own, without an emitter: the backbone around it needs none (it is data).
+  class Doubling {
+    forward(x: tf.Tensor4D): tf.Tensor4D {
+      return tf.mul(x, 2);
     }
   }
-  if (!BACKBONES.has('onnx_test_plain')) BACKBONES.register('onnx_test_plain', () => new PlainBackbone());
+  if (!BACKBONES.has('onnx_test_plain')) {
+    BACKBONES.register('onnx_test_plain', () => new Backbone({ layers: [new Doubling()], taps: [1] }));
+  }
   const cfg = loadConfig(CONFIG, ['MODEL.BACKBONE.NAME', 'onnx_test_plain']);
   const model = new SSDDetector(cfg);
   try {
     expect(() => exportOnnx(model)).toThrow(
-      'not supported: exporting backbone PlainBackbone to ONNX (no emitter registered; add one with the @ssd/onnx BACKBONE_EMITTERS registry)',
+      'not supported: exporting layer Doubling to ONNX (no emitter registered; add one with the @ssd/onnx LAYER_EMITTERS registry)',
     );
   } finally {
     model.dispose();

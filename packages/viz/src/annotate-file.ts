@@ -1,6 +1,5 @@
-import { decodeImage } from '@ssd/image';
+import { decodeImage, writeImageFile } from '@ssd/image';
 import { type Detection, type DrawOptions, drawDetections } from './draw-detections';
-import { writeImageFile } from './image-file';
 
 /**
  * Reads `inputPath` (EXIF-rotated, as RGB), draws `detections` (pixel boxes in that upright image)

@@ -23,4 +23,3 @@ export {
   type TextPlacement,
   type TextStyle,
 } from './font/text';
-export { writeImageFile } from './image-file';

@@ -3,23 +3,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cloneConfig, loadConfig, type SSDConfig } from '@ssd/config';
 import { writeShapesDataset } from '@ssd/data';
-import { TOY_BACKBONE } from './index';
+import { TOY_BACKBONE } from './toy-backbone';
 
 /** A throw-away training project: a few shapes images and a YAML config training the toy backbone on them. */
 export interface ToyProject {
   dir: string;
+  /** The shapes data set (VOC layout). */
+  dataDir: string;
   configFile: string;
   outputDir: string;
 }
 
 /**
- * Writes a toy project for end-to-end tests of the apps: 8 training and 4 test shapes images, and a config
- * for a 32×32 toy-backbone detector on the pure-JS backend (a step takes milliseconds).
+ * Writes a toy project for end-to-end tests of the apps: 8 training and 4 test shapes images (unless told
+ * otherwise), and a config for a 32×32 toy-backbone detector on the pure-JS backend (a step takes
+ * milliseconds).
  */
-export async function writeToyProject(): Promise<ToyProject> {
+export async function writeToyProject(images: { train?: number; test?: number } = {}): Promise<ToyProject> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ssd-toy-project-'));
   const data = path.join(dir, 'data');
-  await writeShapesDataset(data, { train: 8, test: 4, seed: 2 });
+  await writeShapesDataset(data, { train: images.train ?? 8, test: images.test ?? 4, seed: 2 });
   const spec = (split: string) =>
     `{ FORMAT: voc, DATA_DIR: ${data}, SPLIT: ${split}, CLASS_NAMES: [circle, square, triangle, star, hexagon] }`;
   const outputDir = path.join(dir, 'out');
@@ -52,7 +55,7 @@ export async function writeToyProject(): Promise<ToyProject> {
       '',
     ].join('\n'),
   );
-  return { dir, configFile, outputDir };
+  return { dir, dataDir: data, configFile, outputDir };
 }
 
 /** The toy project's config for 6 iterations, writing to a fresh OUTPUT_DIR unless given one (mutable). */

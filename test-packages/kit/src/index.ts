@@ -1,3 +1,4 @@
+export { type BoundedLimits, type BoundedRun, runBounded } from './bounded';
 export {
   CONFIGS_DIR,
   DEMO_IMAGES_DIR,
@@ -12,6 +13,7 @@ export {
   TEST_CONFIGS_DIR,
   TINY_MOBILENET_CONFIG,
 } from './fixtures';
+export { hasRedisServer, startRedis, type TestRedis } from './redis';
 export {
   describeWebGpu,
   ensureRuntimeDir,

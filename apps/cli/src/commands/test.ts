@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { loadConfig } from '@ssd/config';
 import { Checkpointer, loadDetector } from '@ssd/engine';
-import { runEvaluation } from '@ssd/inference';
 import { Command } from 'commander';
+import { addCoordinatorOptions, type CoordinatorOptions } from '../distributed/coordinator';
+import { runEvaluation } from '../distributed/dataset-inference';
+import { runDistributedEvaluation } from '../distributed/evaluate';
 import { checkComponentsRegistered } from '../registered';
 import { CONFIG_FILE_HELP } from './options';
 
 /** `ssd test --config-file F [--ckpt C --output_dir D] [KEY VALUE …]`: evaluates every DATASETS.TEST. */
 export function testCommand(): Command {
-  return new Command('test')
+  const command = new Command('test')
     .description('evaluate a checkpoint on every DATASETS.TEST (metrics in OUTPUT_DIR/inference/<dataset>)')
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .option(
@@ -19,8 +21,12 @@ export function testCommand(): Command {
       '--output_dir <dir>',
       'where the results go: <dir>/<dataset>/metrics.json (default: OUTPUT_DIR/inference)',
     )
-    .argument('[overrides...]', 'KEY VALUE config overrides')
-    .action(async (overrides: string[], opts: { configFile: string; ckpt?: string; output_dir?: string }) => {
+    .argument('[overrides...]', 'KEY VALUE config overrides');
+  return addCoordinatorOptions(command).action(
+    async (
+      overrides: string[],
+      opts: CoordinatorOptions & { configFile: string; ckpt?: string; output_dir?: string },
+    ) => {
       const cfg = loadConfig(opts.configFile, overrides);
       checkComponentsRegistered(cfg);
       if (cfg.DATASETS.TEST.length === 0) throw new Error('DATASETS.TEST is empty: nothing to evaluate');
@@ -30,14 +36,19 @@ export function testCommand(): Command {
           `no checkpoint: pass --ckpt, or train first so that ${path.join(cfg.OUTPUT_DIR, 'last_checkpoint')} exists`,
         );
       }
-      const { model, file } = await loadDetector(cfg, ckpt);
-      try {
-        console.log(`Loaded ${file}`);
-        const outputDir = opts.output_dir ?? path.join(cfg.OUTPUT_DIR, 'inference');
-        await runEvaluation(model, cfg, { outputDir });
-        console.log(`Metrics written under ${outputDir}`);
-      } finally {
-        model.dispose();
+      const outputDir = opts.output_dir ?? path.join(cfg.OUTPUT_DIR, 'inference');
+      if (opts.redis) {
+        await runDistributedEvaluation(cfg, ckpt, outputDir, { ...opts, redis: opts.redis });
+      } else {
+        const { model, file } = await loadDetector(cfg, ckpt);
+        try {
+          console.log(`Loaded ${file}`);
+          await runEvaluation(model, cfg, { outputDir });
+        } finally {
+          model.dispose();
+        }
       }
-    });
+      console.log(`Metrics written under ${outputDir}`);
+    },
+  );
 }

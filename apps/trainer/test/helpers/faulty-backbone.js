@@ -13,15 +13,23 @@ const FAULTS = {
   stalling_toy_backbone: () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000),
 };
 
+/** The toy backbone, faulting after its forward pass in a worker thread. */
+class FaultyToyBackbone extends ToyBackbone {
+  constructor(scope, channels, fault) {
+    super(scope, channels);
+    this.fault = fault;
+  }
+
+  forward(images, ctx) {
+    const out = super.forward(images, ctx);
+    if (!isMainThread) this.fault();
+    return out;
+  }
+}
+
 for (const [name, fault] of Object.entries(FAULTS)) {
-  BACKBONES.register(name, (cfg, scope) => {
-    const toy = new ToyBackbone(scope, cfg.MODEL.BACKBONE.OUT_CHANNELS);
-    return {
-      forward(images, ctx) {
-        const out = toy.forward(images, ctx);
-        if (!isMainThread) fault();
-        return out;
-      },
-    };
-  });
+  BACKBONES.register(
+    name,
+    (cfg, scope) => new FaultyToyBackbone(scope, cfg.MODEL.BACKBONE.OUT_CHANNELS, fault),
+  );
 }

@@ -1,3 +1,4 @@
+import { Registry } from '@ssd/config';
 import type { DetectionDataset } from './base';
 import { type CatalogConfig, checkBuiltInRoot, resolveDataset } from './catalog';
 import { COCODataset } from './coco';
@@ -14,31 +15,43 @@ function required(source: DatasetSource, key: 'split' | 'annFile'): string {
   return value;
 }
 
-/** Data set factories by format; another package may add formats here. */
-export const DATASET_FACTORIES: Record<string, DatasetFactory> = {
-  // Difficult objects are dropped for training and kept, flagged, for evaluation.
-  voc: (source, isTrain) =>
+/** Data set factories by format (a catalog entry's FORMAT); another package may register more formats. */
+export const DATASET_FACTORIES = new Registry<DatasetFactory>(
+  'data set format',
+  'DATASETS.CATALOG.<name>.FORMAT',
+);
+
+// Difficult objects are dropped for training and kept, flagged, for evaluation.
+DATASET_FACTORIES.register(
+  'voc',
+  (source, isTrain) =>
     new VOCDataset({
       dataDir: source.dataDir,
       split: required(source, 'split'),
       ...(source.classNames && { classNames: source.classNames }),
       keepDifficult: !isTrain,
     }),
-  // Images without annotations are skipped for training only.
-  coco: (source, isTrain) =>
+);
+// Images without annotations are skipped for training only.
+DATASET_FACTORIES.register(
+  'coco',
+  (source, isTrain) =>
     new COCODataset({
       dataDir: source.dataDir,
       annFile: required(source, 'annFile'),
       ...(source.classNames && { classNames: source.classNames }),
       removeEmpty: isTrain,
     }),
-};
+);
 
 /** Builds the data set a resolved source describes. */
 export function buildDatasetFromSource(source: DatasetSource, isTrain: boolean): DetectionDataset {
-  const factory = DATASET_FACTORIES[source.format];
-  if (!factory) throw new Error(`not supported: data set format '${source.format}' of '${source.name}'`);
-  return factory(source, isTrain);
+  if (!DATASET_FACTORIES.has(source.format)) {
+    throw new Error(
+      `not supported: data set format '${source.format}' of '${source.name}' (registered: ${DATASET_FACTORIES.names().join(', ')})`,
+    );
+  }
+  return DATASET_FACTORIES.get(source.format)(source, isTrain);
 }
 
 /** Builds the named data sets (catalog or `DATASETS.CATALOG` names), concatenated when there are several. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SHAPES_CLASSES } from '@ssd/config';
-import sharp from 'sharp';
+import { encodeImage } from '@ssd/image';
 import { renderShapesImage, type ShapesImage } from './render';
 
 /** Sizes and seed of a synthetic shapes data set. */
@@ -58,9 +58,7 @@ export async function writeShapesDataset(
     const id = ids[i]!;
     const image = renderShapesImage(seed, i);
     objects += image.objects.length;
-    const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .jpeg({ quality: 90 })
-      .toBuffer();
+    const jpeg = await encodeImage({ ...image, channels: 3 }, 'jpeg', { quality: 90 });
     await fs.writeFile(path.join(images, `${id}.jpg`), jpeg);
     await fs.writeFile(path.join(annotations, `${id}.xml`), annotationXml(id, image));
   };

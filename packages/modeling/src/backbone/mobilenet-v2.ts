@@ -9,23 +9,21 @@
  * MobileNetV2 into the whole backbone with strict=False, as the reference does: `features` match by name,
  * the classifier is unused and the extras keep their init.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import {
   BatchNorm2d,
   Conv2d,
   type ConvBNOptions,
   convBNActivation,
-  type ForwardContext,
   kaimingNormalFanOut,
-  type Module,
   type ModuleFactory,
   ReLU6,
+  Residual,
   type Scope,
   Sequential,
   zeros,
 } from '../nn';
-import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
-import type { Backbone } from './backbone';
+import type { PretrainedSource } from '../pretrained/source';
+import { Backbone } from './backbone';
 import { pythonRound } from './python-round';
 
 /** conv (no bias) → BatchNorm → ReLU6, padding (k - 1) / 2 (the reference's ConvBNReLU). */
@@ -41,13 +39,9 @@ export function convBNReLU(
  * MobileNetV2's inverted residual: optional 1×1 expansion, 3×3 depthwise, linear 1×1 projection; the input is
  * added back when the block keeps stride 1 and width.
  */
-export class InvertedResidual implements Module {
-  readonly conv: Sequential;
-  readonly residual: boolean;
-
+export class InvertedResidual extends Residual<Sequential> {
   constructor(scope: Scope, inChannels: number, outChannels: number, stride: 1 | 2, expandRatio: number) {
     const hidden = pythonRound(inChannels * expandRatio);
-    this.residual = stride === 1 && inChannels === outChannels;
     const layers: ModuleFactory[] = [];
     if (expandRatio !== 1) layers.push(convBNReLU(inChannels, hidden, { kernelSize: 1 }));
     layers.push(
@@ -55,12 +49,12 @@ export class InvertedResidual implements Module {
       (s) => new Conv2d(s, { inChannels: hidden, outChannels, kernelSize: 1, bias: false }),
       (s) => new BatchNorm2d(s, { numFeatures: outChannels }),
     );
-    this.conv = new Sequential(scope.child('conv'), layers);
+    super(new Sequential(scope.child('conv'), layers), stride === 1 && inChannels === outChannels);
   }
 
-  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.conv.forward(x, ctx);
-    return this.residual ? tf.add(y, x) : y;
+  /** The branch, under its reference name. */
+  get conv(): Sequential {
+    return this.branch;
   }
 }
 
@@ -86,8 +80,11 @@ const EXTRAS: ReadonlyArray<readonly [number, number, 1 | 2, number]> = [
   [256, 64, 2, 0.25],
 ];
 
-/** MobileNetV2 features plus SSD extras: six feature maps (96·w, 1280·max(1, w), 512, 256, 256, 64 channels). */
-export class MobileNetV2 implements Backbone {
+/**
+ * MobileNetV2 features plus SSD extras: six feature maps (96·w, 1280·max(1, w), 512, 256, 256, 64 channels),
+ * `features` tapped at `firstTap` and at its end, then one per extra block.
+ */
+export class MobileNetV2 extends Backbone {
   readonly features: Sequential;
   readonly extras: InvertedResidual[];
   /** `features` layers before this index produce the first feature map. */
@@ -107,31 +104,22 @@ export class MobileNetV2 implements Backbone {
       }
     }
     layers.push(convBNReLU(inChannels, lastChannels, { kernelSize: 1 }));
-    this.features = new Sequential(s.child('features'), layers);
+    const features = new Sequential(s.child('features'), layers);
     const extrasScope = s.child('extras');
-    this.extras = EXTRAS.map(
+    const extras = EXTRAS.map(
       ([cin, cout, stride, t], i) =>
         new InvertedResidual(extrasScope.child(i), i === 0 ? lastChannels : cin, cout, stride, t),
     );
-  }
-
-  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.features.forwardRange(images, ctx, 0, this.firstTap);
-    const features = [x];
-    x = this.features.forwardRange(x, ctx, this.firstTap, this.features.layers.length);
-    features.push(x);
-    for (const block of this.extras) {
-      x = block.forward(x, ctx);
-      features.push(x);
-    }
-    return features;
+    super({ layers: features.layers, taps: [FIRST_TAP, features.layers.length], extras });
+    this.features = features;
+    this.extras = extras;
   }
 }
 
-BACKBONES.register('mobilenet_v2', (cfg, scope) => new MobileNetV2(scope, cfg.MODEL.BACKBONE.WIDTH_MULT));
-PRETRAINED_SOURCES.register('mobilenet_v2', {
+/** torchvision's ImageNet MobileNetV2, loaded into the whole backbone with strict=False as the reference does. */
+export const MOBILENET_V2_PRETRAINED: PretrainedSource = {
   url: 'https://download.pytorch.org/models/mobilenet_v2-b0353104.pth',
   description: 'torchvision MobileNetV2, ImageNet',
   under: 'backbone.',
   strict: false,
-});
+};

@@ -9,7 +9,6 @@ import {
   BatchNorm2d,
   Conv2d,
   convBNActivation,
-  type ForwardContext,
   HardSwish,
   hardSigmoid,
   Identity,
@@ -17,6 +16,7 @@ import {
   type Module,
   type ModuleFactory,
   ReLU,
+  Residual,
   type Scope,
   Sequential,
 } from '../nn';
@@ -73,13 +73,9 @@ export interface MobileNetV3BlockOptions {
  * depthwise → BN → act → SE|Identity → 1×1 → BN. With expansion: 1×1 → BN → act → depthwise → BN → SE|Identity
  * → act → 1×1 → BN. The input is added back when the block keeps stride 1 and width.
  */
-export class MobileNetV3InvertedResidual implements Module {
-  readonly conv: Sequential;
-  readonly residual: boolean;
-
+export class MobileNetV3InvertedResidual extends Residual<Sequential> {
   constructor(scope: Scope, opts: MobileNetV3BlockOptions) {
     const { inChannels, hiddenChannels: hidden, outChannels, kernelSize, stride } = opts;
-    this.residual = stride === 1 && inChannels === outChannels;
     const activation: ModuleFactory = () => (opts.useHardSwish ? new HardSwish() : new ReLU());
     const squeeze: ModuleFactory = (s) => (opts.useSE ? new MobileNetV3SELayer(s, hidden) : new Identity());
     const depthwise: ModuleFactory[] = [
@@ -111,11 +107,11 @@ export class MobileNetV3InvertedResidual implements Module {
             activation,
             ...project,
           ];
-    this.conv = new Sequential(scope.child('conv'), layers);
+    super(new Sequential(scope.child('conv'), layers), stride === 1 && inChannels === outChannels);
   }
 
-  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    const y = this.conv.forward(x, ctx);
-    return this.residual ? tf.add(x, y) : y;
+  /** The branch, under its reference name. */
+  get conv(): Sequential {
+    return this.branch;
   }
 }

@@ -10,18 +10,9 @@
  * reference does. Only `features.0`–`features.15` match by name: that file keeps the last 1×1 conv under
  * `conv`, so the reference's `features.16` (and the extras) keep their init.
  */
-import type * as tf from '@tensorflow/tfjs-core';
-import {
-  type ForwardContext,
-  kaimingNormalFanOut,
-  type ModuleFactory,
-  normal,
-  type Scope,
-  Sequential,
-  zeros,
-} from '../nn';
-import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
-import type { Backbone } from './backbone';
+import { kaimingNormalFanOut, type ModuleFactory, normal, type Scope, Sequential, zeros } from '../nn';
+import type { PretrainedSource } from '../pretrained/source';
+import { Backbone } from './backbone';
 import { makeDivisible } from './make-divisible';
 import { convBNHardSwish, MobileNetV3InvertedResidual } from './mobilenet-v3-blocks';
 
@@ -78,7 +69,7 @@ const EXTRAS: ReadonlyArray<readonly [number, number, number]> = [
 ];
 
 /** MobileNetV3-Large features plus SSD extras: six feature maps (112, 960, 512, 256, 256, 64 channels). */
-export class MobileNetV3 implements Backbone {
+export class MobileNetV3 extends Backbone {
   readonly features: Sequential;
   readonly extras: MobileNetV3InvertedResidual[];
   /** `features` layers before this index produce the first feature map. */
@@ -111,9 +102,9 @@ export class MobileNetV3 implements Backbone {
     }
     // The last 1×1 conv widens to the last block's hidden width (960), as the reference's `exp_size`.
     layers.push(convBNHardSwish(inChannels, hidden, 1));
-    this.features = new Sequential(s.child('features'), layers);
+    const features = new Sequential(s.child('features'), layers);
     const extrasScope = s.child('extras');
-    this.extras = EXTRAS.map(
+    const extras = EXTRAS.map(
       ([cin, cout, ratio], i) =>
         new MobileNetV3InvertedResidual(extrasScope.child(i), {
           inChannels: cin,
@@ -125,25 +116,19 @@ export class MobileNetV3 implements Backbone {
           useHardSwish: true,
         }),
     );
-  }
-
-  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.features.forwardRange(images, ctx, 0, this.firstTap);
-    const features = [x];
-    x = this.features.forwardRange(x, ctx, this.firstTap, this.features.layers.length);
-    features.push(x);
-    for (const extra of this.extras) {
-      x = extra.forward(x, ctx);
-      features.push(x);
-    }
-    return features;
+    super({ layers: features.layers, taps: [FIRST_TAP, features.layers.length], extras });
+    this.features = features;
+    this.extras = extras;
   }
 }
 
-BACKBONES.register('mobilenet_v3', (_cfg, scope) => new MobileNetV3(scope));
-PRETRAINED_SOURCES.register('mobilenet_v3', {
+/**
+ * d-li14's ImageNet MobileNetV3-Large, loaded into the whole backbone with strict=False as the reference does
+ * (only `features.0`–`features.15` match by name).
+ */
+export const MOBILENET_V3_PRETRAINED: PretrainedSource = {
   url: 'https://github.com/d-li14/mobilenetv3.pytorch/raw/master/pretrained/mobilenetv3-large-1cd25616.pth',
   description: 'MobileNetV3-Large (d-li14/mobilenetv3.pytorch), ImageNet',
   under: 'backbone.',
   strict: false,
-});
+};

@@ -7,13 +7,11 @@
  * `vgg16_reducedfc.pth` (ImageNet VGG16 with fc6/fc7 converted to the dilated conv6 and 1×1 conv7) into
  * `vgg` strictly, as the reference's `init_from_pretrain` does; L2Norm and the extras keep their init.
  */
-import type { SSDConfig } from '@ssd/config';
-import * as tf from '@tensorflow/tfjs-core';
 import {
   Conv2d,
-  type ForwardContext,
   L2Norm,
   MaxPool2d,
+  type Module,
   type ModuleFactory,
   ReLU,
   type Scope,
@@ -21,8 +19,8 @@ import {
   xavierUniform,
   zeros,
 } from '../nn';
-import { BACKBONES, PRETRAINED_SOURCES } from '../registry';
-import type { Backbone } from './backbone';
+import type { PretrainedSource } from '../pretrained/source';
+import { Backbone } from './backbone';
 
 /** VGG16's convolution widths; 'M' is a 2×2 max-pool, 'C' the same in ceil mode (38×38 from 75×75). */
 const VGG16: ReadonlyArray<number | 'M' | 'C'> = [
@@ -106,8 +104,11 @@ function vggLayers(): ModuleFactory[] {
   return layers;
 }
 
-/** VGG16 + L2Norm + extras, returning 6 (SSD300) or 7 (SSD512) feature maps. */
-export class VGG implements Backbone {
+/**
+ * VGG16 + L2Norm + extras, returning 6 (SSD300) or 7 (SSD512) feature maps: conv4_3 through L2Norm, fc7, then
+ * every second extra convolution's output (each convolution followed by a ReLU).
+ */
+export class VGG extends Backbone {
   readonly vgg: Sequential;
   /** Each followed by a ReLU; every second one's output is a feature map. */
   readonly extras: Conv2d[];
@@ -116,13 +117,13 @@ export class VGG implements Backbone {
   readonly conv43End = CONV4_3_END;
 
   constructor(scope: Scope, imageSize: number) {
-    const extras = EXTRAS[imageSize];
-    if (!extras)
+    const specs = EXTRAS[imageSize];
+    if (!specs)
       throw new Error(`not supported: vgg backbone with INPUT.IMAGE_SIZE ${imageSize} (300 or 512)`);
-    this.vgg = new Sequential(scope.child('vgg'), vggLayers());
+    const vgg = new Sequential(scope.child('vgg'), vggLayers());
     const extrasScope = scope.child('extras').withInit({ convWeight: xavierUniform, convBias: zeros });
     let inChannels = 1024;
-    this.extras = extras.map((e, i) => {
+    const extras = specs.map((e, i) => {
       const conv = new Conv2d(extrasScope.child(i), {
         inChannels,
         outChannels: e.out,
@@ -133,26 +134,20 @@ export class VGG implements Backbone {
       inChannels = e.out;
       return conv;
     });
-    this.l2Norm = new L2Norm(scope.child('l2_norm'), 512, 20);
-  }
-
-  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.vgg.forwardRange(images, ctx, 0, this.conv43End);
-    const features = [this.l2Norm.forward(x)];
-    x = this.vgg.forwardRange(x, ctx, this.conv43End, this.vgg.layers.length);
-    features.push(x);
-    this.extras.forEach((conv, i) => {
-      x = tf.relu(conv.forward(x));
-      if (i % 2 === 1) features.push(x);
-    });
-    return features;
+    const l2Norm = new L2Norm(scope.child('l2_norm'), 512, 20);
+    const trunk: Module[] = [...vgg.layers, ...extras.flatMap((conv) => [conv, new ReLU()])];
+    const extraTaps = specs.flatMap((_, i) => (i % 2 === 1 ? [vgg.layers.length + 2 * (i + 1)] : []));
+    super({ layers: trunk, taps: [{ at: CONV4_3_END, through: l2Norm }, vgg.layers.length, ...extraTaps] });
+    this.vgg = vgg;
+    this.extras = extras;
+    this.l2Norm = l2Norm;
   }
 }
 
-BACKBONES.register('vgg', (cfg: SSDConfig, scope: Scope) => new VGG(scope, cfg.INPUT.IMAGE_SIZE));
-PRETRAINED_SOURCES.register('vgg', {
+/** The reference's ImageNet weights for `vgg`: loaded strictly into `backbone.vgg`. */
+export const VGG_PRETRAINED: PretrainedSource = {
   url: 'https://s3.amazonaws.com/amdegroot-models/vgg16_reducedfc.pth',
   description: 'VGG16 (fc reduced), ImageNet',
   under: 'backbone.vgg.',
   strict: true,
-});
+};

@@ -1,4 +1,5 @@
-/** The detection model; importing this module registers `SSDDetector` (and the built-in components). */
+/** The detection model and its builder. */
+export { buildDetectionModel } from './build-detection-model';
 export {
   type InferenceForward,
   SSDDetector,

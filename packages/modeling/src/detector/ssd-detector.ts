@@ -1,27 +1,19 @@
 /**
  * The SSD detection model: backbone + box head chosen by the config's registry names, with all tensors named
- * as in the reference's state_dict (`backbone.…`, `box_head.predictor.…`).
+ * as in the reference's state_dict (`backbone.…`, `box_head.predictor.…`); state_dict handling is the base's.
  */
 import type { SSDConfig } from '@ssd/config';
 import { mixSeed, Rng } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
-import '../backbone';
-import '../head';
 import type { Backbone } from '../backbone/backbone';
+import { buildBackbone } from '../backbone/build-backbone';
+import { buildBoxHead } from '../head/build-head';
 import type { BoxHead, DetectionTargets, PredictorOutput } from '../head/types';
 import type { MultiBoxLosses } from '../loss/multibox-loss';
-import {
-  batchDraws,
-  type ForwardContext,
-  Scope,
-  StateStore,
-  type TorchStateTensor,
-  type TorchSubsetLoad,
-  type TorchTensorLike,
-  type TrainingDraws,
-} from '../nn';
+import { batchDraws } from '../nn/draws';
+import type { ForwardContext, TrainingDraws } from '../nn/module';
+import { StateDictModel } from '../nn/state-dict-model';
 import type { Detections } from '../postprocess/post-processor';
-import { buildBackbone, buildBoxHead, META_ARCHITECTURES } from '../registry';
 
 /** Construction options. */
 export interface SSDDetectorOptions {
@@ -51,10 +43,9 @@ const DRAW_STREAM = 0x64726177;
  * Starts from random weights; MODEL.BACKBONE.PRETRAINED is applied by the trainer (`@ssd/engine`), which
  * downloads the ImageNet weights and loads them with `loadPretrainedBackbone`.
  */
-export class SSDDetector {
+export class SSDDetector extends StateDictModel {
   readonly backbone: Backbone;
   readonly boxHead: BoxHead;
-  private readonly store: StateStore;
   /** Seeds of the draws of `loss` calls that bring none. */
   private readonly drawSeeds: Rng;
 
@@ -62,17 +53,10 @@ export class SSDDetector {
     readonly cfg: SSDConfig,
     options: SSDDetectorOptions = {},
   ) {
-    this.store = new StateStore(options.seed ?? cfg.SEED);
+    super(options.seed ?? cfg.SEED);
     this.drawSeeds = new Rng(mixSeed(options.seed ?? cfg.SEED, DRAW_STREAM));
-    const root = new Scope(this.store);
-    try {
-      this.backbone = buildBackbone(cfg, root.child('backbone'));
-      this.boxHead = buildBoxHead(cfg, root.child('box_head'));
-    } catch (err) {
-      // Free what was built before the failure (e.g. the backbone when the predictor name is unknown).
-      this.store.dispose();
-      throw err;
-    }
+    this.backbone = this.build((root) => buildBackbone(cfg, root.child('backbone')));
+    this.boxHead = this.build((root) => buildBoxHead(cfg, root.child('box_head')));
   }
 
   /** Raw outputs: class logits [N, P, C] and encoded boxes [N, P, 4]. Training mode updates BatchNorm stats. */
@@ -118,57 +102,4 @@ export class SSDDetector {
   ): MultiBoxLosses | Promise<Detections[]> {
     return options.training ? this.loss(images, options.targets, options.draws) : this.detect(images);
   }
-
-  /** Trainable variables by state_dict key (what the optimiser updates). */
-  trainableVariables(): Map<string, tf.Variable> {
-    return new Map(
-      this.store
-        .entries()
-        .filter((e) => e.trainable)
-        .map((e) => [e.name, e.variable]),
-    );
-  }
-
-  /** Every tensor (parameters and buffers) by state_dict key, live: read, don't dispose. */
-  stateDict(): Map<string, tf.Variable> {
-    return this.store.stateDict();
-  }
-
-  /** Loads our own checkpoint (same keys and NHWC shapes as `stateDict`); strict, all-or-nothing. */
-  loadStateDict(tensors: ReadonlyMap<string, tf.Tensor>, source?: string): void {
-    this.store.load(tensors, source);
-  }
-
-  /**
-   * Loads a reference state_dict (e.g. `readTorchCheckpoint(path).stateDict`), transposing PyTorch layouts;
-   * strict: an error names every missing, unexpected or mis-shaped tensor, and nothing changes.
-   */
-  loadTorchStateDict(tensors: ReadonlyMap<string, TorchTensorLike>, source?: string): void {
-    this.store.loadTorch(tensors, source);
-  }
-
-  /** The reference's state_dict (PyTorch keys, shapes and layouts), e.g. for `writeTorchCheckpoint`. */
-  torchStateDict(): Map<string, TorchStateTensor> {
-    return this.store.toTorch();
-  }
-
-  /**
-   * PyTorch's `load_state_dict(tensors, strict)` on the sub-module whose keys start with `under` (e.g.
-   * `backbone.`), as the reference loads ImageNet weights; see `StateStore.loadTorchSubset`.
-   */
-  loadTorchSubset(
-    tensors: ReadonlyMap<string, TorchTensorLike>,
-    under: string,
-    strict: boolean,
-    source?: string,
-  ): TorchSubsetLoad {
-    return this.store.loadTorchSubset(tensors, under, strict, source);
-  }
-
-  /** Frees every variable of the model. */
-  dispose(): void {
-    this.store.dispose();
-  }
 }
-
-META_ARCHITECTURES.register('SSDDetector', (cfg, options) => new SSDDetector(cfg, options));

@@ -1,12 +1,11 @@
 /** The reference's SSDBoxHead: predictor + MultiBox loss + post-processing against the config's priors. */
-
 import { buildPriors } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
 import type * as tf from '@tensorflow/tfjs-core';
 import { type MultiBoxLosses, multiBoxLoss } from '../loss/multibox-loss';
 import type { ForwardContext, Scope } from '../nn';
 import { type Detections, postProcessAsync } from '../postprocess/post-processor';
-import { BOX_HEADS, buildBoxPredictor } from '../registry';
+import { buildBoxPredictor } from './build-head';
 import type { BoxHead, BoxPredictor, DetectionTargets, PredictorOutput } from './types';
 
 /** Predictor under `<scope>.predictor`; priors (center form, relative) computed once from MODEL.PRIORS. */
@@ -49,5 +48,3 @@ export class SSDBoxHead implements BoxHead {
     return postProcessAsync(predictions.clsLogits, predictions.bboxPred, this.priors, this.cfg);
   }
 }
-
-BOX_HEADS.register('SSDBoxHead', (cfg, scope) => new SSDBoxHead(cfg, scope));

@@ -15,7 +15,6 @@ import {
   xavierUniform,
   zeros,
 } from '../nn';
-import { BOX_PREDICTORS } from '../registry';
 import type { BoxPredictor, PredictorOutput } from './types';
 
 /** Builds the header for one feature map level producing `outChannels` = boxes per location × values per box. */
@@ -81,6 +80,3 @@ export const ssdLiteBoxPredictor = (cfg: SSDConfig, scope: Scope): BoxPredictor 
       : new SeparableConv2d(s, { inChannels, outChannels, kernelSize: 3, padding: 1 }),
   );
 };
-
-BOX_PREDICTORS.register('SSDBoxPredictor', ssdBoxPredictor);
-BOX_PREDICTORS.register('SSDLiteBoxPredictor', ssdLiteBoxPredictor);

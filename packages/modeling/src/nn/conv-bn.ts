@@ -1,6 +1,7 @@
 import { BatchNorm2d } from './batch-norm';
 import { Conv2d } from './conv';
-import { type ModuleFactory, Sequential } from './module';
+import type { ModuleFactory } from './module';
+import { Sequential } from './sequential';
 
 /** Kernel, stride and groups of a `convBNActivation` block. */
 export interface ConvBNOptions {

@@ -1,5 +1,5 @@
 /** Layer primitives (NHWC, PyTorch-named state) used by every backbone and head. */
-export { ReLU, ReLU6 } from './activation';
+export { type FusableActivation, ReLU, ReLU6 } from './activation';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
 export { BATCH_NORM_APPLY, BATCH_NORM_DX, BATCH_NORM_DZ, BATCH_NORM_GRAD } from './batch-norm-kernels';
 export { type BatchNormSync, withBatchNormSync } from './batch-norm-sync';
@@ -21,15 +21,12 @@ export {
 } from './init';
 export { L2Norm } from './l2-norm';
 export { Linear, type LinearOptions } from './linear';
-export {
-  type ForwardContext,
-  type Module,
-  type ModuleFactory,
-  Sequential,
-  type TrainingDraws,
-} from './module';
+export type { ForwardContext, Module, ModuleFactory, TrainingDraws } from './module';
 export { MaxPool2d, type MaxPool2dOptions, pooledSize } from './pool';
+export { Residual } from './residual';
+export { runLayers } from './run-layers';
 export { SeparableConv2d, type SeparableConv2dOptions } from './separable-conv';
+export { Sequential } from './sequential';
 export {
   type InitScheme,
   Scope,
@@ -40,5 +37,6 @@ export {
   type TorchStateTensor,
   type TorchSubsetLoad,
 } from './state';
+export { StateDictModel } from './state-dict-model';
 export { HardSwish, hardSigmoid, Swish } from './swish';
 export { type TorchLayout, type TorchTensorLike, tensorFromTorch, toTorchLayout } from './torch-layout';

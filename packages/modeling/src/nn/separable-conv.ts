@@ -4,7 +4,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { ReLU6 } from './activation';
 import { BatchNorm2d } from './batch-norm';
 import { Conv2d } from './conv';
-import { type ForwardContext, type Module, Sequential } from './module';
+import type { ForwardContext, Module } from './module';
+import { Sequential } from './sequential';
 import type { Scope } from './state';
 
 /** Construction options (PyTorch defaults: kernel 1, stride 1, padding 0). */

@@ -1,6 +1,6 @@
-import { batchedNms } from '@ssd/boxes';
+import { batchedNms, cornersOf, decodeCenterSize } from '@ssd/boxes';
 import * as tf from '@tensorflow/tfjs-core';
-import { centerFormToCornerFormTensor, decodeLocationsTensor } from './box-tensors';
+import { splitCenterSize, TENSOR_ARITHMETIC } from './box-tensors';
 
 /** The config fields post-processing reads; any full `SSDConfig` satisfies it. */
 export interface PostProcessConfig {
@@ -60,13 +60,15 @@ function packScoresAndBoxes(
       priorsCenter instanceof Float32Array
         ? tf.tensor2d(priorsCenter, [priorsCenter.length / 4, 4])
         : priorsCenter;
-    const centers = decodeLocationsTensor(
-      bboxPred,
-      priors,
+    const boxes = decodeCenterSize(
+      TENSOR_ARITHMETIC,
+      splitCenterSize(bboxPred),
+      splitCenterSize(priors),
       cfg.MODEL.CENTER_VARIANCE,
       cfg.MODEL.SIZE_VARIANCE,
     );
-    return tf.concat([tf.softmax(clsLogits), centerFormToCornerFormTensor(centers)], -1);
+    const { min, max } = cornersOf(TENSOR_ARITHMETIC, boxes);
+    return tf.concat([tf.softmax(clsLogits), min, max], -1);
   });
 }
 

@@ -1,5 +1,5 @@
-import type { SSDDetector } from '../detector/ssd-detector';
 import type { TorchSubsetLoad, TorchTensorLike } from '../nn';
+import type { StateDictModel } from '../nn/state-dict-model';
 import type { PretrainedSource } from './source';
 
 /** What loading pretrained weights did, with a one-line summary for the log. */
@@ -16,7 +16,7 @@ function sample(names: readonly string[], n = 4): string {
  * reference does for `source`: same module, same strictness, PyTorch layouts transposed into ours.
  */
 export function loadPretrainedBackbone(
-  model: SSDDetector,
+  model: StateDictModel,
   stateDict: ReadonlyMap<string, TorchTensorLike>,
   source: PretrainedSource,
   file: string,

@@ -1,7 +1,8 @@
 /** Emitters of the box predictor (per-level headers, flattened and concatenated) and SSDBoxHead (softmax, decoding). */
+import { type BoxArithmetic, cornersOf, decodeCenterSize } from '@ssd/boxes';
 import { HeaderBoxPredictor, SSDBoxHead } from '@ssd/modeling';
-import type { Value } from '../graph/graph-builder';
-import { type EmitContext, HEAD_EMITTERS, PREDICTOR_EMITTERS } from './registry';
+import type { GraphBuilder, Value } from '../graph/graph-builder';
+import { type EmitContext, emitWith, HEAD_EMITTERS, PREDICTOR_EMITTERS, registerEmitter } from './registry';
 
 /**
  * Each level's header output [N, A·K, H, W] → [N, H, W, A·K] → [N, H·W·A, K], concatenated over levels: the
@@ -16,7 +17,7 @@ function flattenHeaders(
   const g = ctx.graph;
   let priors = 0;
   const parts = features.map((f, level) => {
-    const y = ctx.layer(headers[level], f);
+    const y = ctx.layer(headers[level]!, f);
     const [n, c, h, w] = y.shape;
     const count = (h * w * c) / width;
     priors += count;
@@ -24,20 +25,20 @@ function flattenHeaders(
     // 0 copies the (dynamic) batch size.
     return g.op('Reshape', [nhwc.name, g.int64s([0, -1, width])], [n, count, width]);
   });
-  return g.op('Concat', parts, [features[0].shape[0], priors, width], { axis: { int: 1 } });
+  return g.op('Concat', parts, [features[0]!.shape[0]!, priors, width], { axis: { int: 1 } });
 }
 
-PREDICTOR_EMITTERS.register(HeaderBoxPredictor, (predictor, features, ctx) => {
-  if (features.length !== predictor.clsHeaders.length) {
-    throw new Error(
-      `box predictor expects ${predictor.clsHeaders.length} feature maps, got ${features.length}`,
-    );
-  }
+/** @ssd/boxes' decoding arithmetic as graph nodes (a broadcast result takes the higher-rank operand's shape). */
+function graphArithmetic(g: GraphBuilder): BoxArithmetic<Value> {
+  const shape = (a: Value, b: Value) => (a.shape.length >= b.shape.length ? a.shape : b.shape);
   return {
-    clsLogits: flattenHeaders(predictor.clsHeaders, features, predictor.numClasses, ctx),
-    bboxPred: flattenHeaders(predictor.regHeaders, features, 4, ctx),
+    add: (a, b) => g.op('Add', [a, b], shape(a, b)),
+    sub: (a, b) => g.op('Sub', [a, b], shape(a, b)),
+    mul: (a, b) => g.op('Mul', [a, b], shape(a, b)),
+    scale: (a, factor) => g.op('Mul', [a.name, g.scalar(factor)], a.shape),
+    exp: (a) => g.op('Exp', [a], a.shape),
   };
-});
+}
 
 /** Splits the priors [P × 4] (cx, cy, w, h) into centers and sizes [P, 2]. */
 function priorHalves(priors: Float32Array): { centers: Float32Array; sizes: Float32Array } {
@@ -51,36 +52,44 @@ function priorHalves(priors: Float32Array): { centers: Float32Array; sizes: Floa
   return { centers, sizes };
 }
 
-/**
- * Softmax over classes, and the regressions decoded against the priors inside the graph (center = loc·cv·size +
- * center, size = exp(loc·sv)·size), then corners (center ∓ size / 2), relative to the image.
- */
-HEAD_EMITTERS.register(SSDBoxHead, (head, features, ctx) => {
-  const g = ctx.graph;
-  const { clsLogits, bboxPred } = PREDICTOR_EMITTERS.emit(head.predictor, features, ctx);
-  const [n, count] = bboxPred.shape;
-  if (count !== head.priors.length / 4) {
-    throw new Error(
-      `the network gives ${count} boxes per image but MODEL.PRIORS defines ${head.priors.length / 4}: check INPUT.IMAGE_SIZE and MODEL.PRIORS.FEATURE_MAPS`,
-    );
-  }
-  const scores = g.op('Softmax', [clsLogits], clsLogits.shape, { axis: { int: 2 } });
-  const half = [n, count, 2];
-  const slice = (from: number, to: number) =>
-    g.op('Slice', [bboxPred.name, g.int64s([from]), g.int64s([to]), g.int64s([2])], half);
-  const { centers, sizes } = priorHalves(head.priors);
-  const { CENTER_VARIANCE: cv, SIZE_VARIANCE: sv } = head.cfg.MODEL;
-  const priorCenters = g.floats('priors_center', centers, [count, 2]);
-  const priorSizes = g.floats('priors_size', sizes, [count, 2]);
-  const scaledSizes = g.floats(
-    'priors_size_x_center_variance',
-    sizes.map((v) => v * cv),
-    [count, 2],
-  );
-  const center = g.op('Add', [g.op('Mul', [slice(0, 2).name, scaledSizes], half).name, priorCenters], half);
-  const logSize = g.op('Mul', [slice(2, 4).name, g.scalar(sv)], half);
-  const size = g.op('Mul', [g.op('Exp', [logSize], half).name, priorSizes], half);
-  const halfSize = g.op('Mul', [size.name, g.scalar(0.5)], half);
-  const corners = [g.op('Sub', [center, halfSize], half), g.op('Add', [center, halfSize], half)];
-  return { scores, boxes: g.op('Concat', corners, [n, count, 4], { axis: { int: 2 } }) };
-});
+/** Registers the emitters of @ssd/modeling's box predictors and box head. */
+export function registerHeadEmitters(): void {
+  registerEmitter(PREDICTOR_EMITTERS, HeaderBoxPredictor, (predictor, features, ctx) => {
+    if (features.length !== predictor.clsHeaders.length) {
+      throw new Error(
+        `box predictor expects ${predictor.clsHeaders.length} feature maps, got ${features.length}`,
+      );
+    }
+    return {
+      clsLogits: flattenHeaders(predictor.clsHeaders, features, predictor.numClasses, ctx),
+      bboxPred: flattenHeaders(predictor.regHeaders, features, 4, ctx),
+    };
+  });
+
+  // Softmax over classes, and the regressions decoded against the priors inside the graph, to corners
+  // relative to the image: @ssd/boxes' formula, written as nodes.
+  registerEmitter(HEAD_EMITTERS, SSDBoxHead, (head, features, ctx) => {
+    const g = ctx.graph;
+    const { clsLogits, bboxPred } = emitWith(PREDICTOR_EMITTERS, 'predictor', head.predictor, features, ctx);
+    const [n, count] = bboxPred.shape;
+    if (count !== head.priors.length / 4) {
+      throw new Error(
+        `the network gives ${count} boxes per image but MODEL.PRIORS defines ${head.priors.length / 4}: check INPUT.IMAGE_SIZE and MODEL.PRIORS.FEATURE_MAPS`,
+      );
+    }
+    const scores = g.op('Softmax', [clsLogits], clsLogits.shape, { axis: { int: 2 } });
+    const half = [n!, count, 2];
+    const slice = (from: number, to: number) =>
+      g.op('Slice', [bboxPred.name, g.int64s([from]), g.int64s([to]), g.int64s([2])], half);
+    const { centers, sizes } = priorHalves(head.priors);
+    const priors = {
+      center: { name: g.floats('priors_center', centers, [count, 2]), shape: [count, 2] },
+      size: { name: g.floats('priors_size', sizes, [count, 2]), shape: [count, 2] },
+    };
+    const ops = graphArithmetic(g);
+    const { CENTER_VARIANCE: cv, SIZE_VARIANCE: sv } = head.cfg.MODEL;
+    const decoded = decodeCenterSize(ops, { center: slice(0, 2), size: slice(2, 4) }, priors, cv, sv);
+    const { min, max } = cornersOf(ops, decoded);
+    return { scores, boxes: g.op('Concat', [min, max], [n!, count, 4], { axis: { int: 2 } }) };
+  });
+}

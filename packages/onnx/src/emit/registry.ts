@@ -1,8 +1,10 @@
 /**
- * Emitter registries keyed by module class: the exporter looks a module's class (or nearest registered
- * ancestor) up and lets its emitter write the ONNX nodes for it. A package with its own backbone or layer
- * registers an emitter for it the same way the built-in ones are registered.
+ * Emitter registries keyed by module class (the one `Registry` of @ssd/config): the exporter looks a module's
+ * class (or nearest registered ancestor) up and lets its emitter write the ONNX nodes for it. A package with
+ * its own layer registers an emitter for it the same way the built-in ones are registered; a backbone needs
+ * none of its own: the generic emitter writes it from its topology, layer by layer.
  */
+import { Registry } from '@ssd/config';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { GraphBuilder, Value } from '../graph/graph-builder';
 
@@ -29,36 +31,47 @@ export interface EmitContext {
 /** Writes the nodes for one module of type `M`. */
 export type Emitter<M, I, O> = (module: M, input: I, ctx: EmitContext) => O;
 
+/** A module class (any constructor signature). */
 // biome-ignore lint/suspicious/noExplicitAny: a class of any constructor signature is a valid key.
-type Class<M> = abstract new (...args: any[]) => M;
+export type ModuleClass<M extends object = object> = abstract new (...args: any[]) => M;
 
-/** Module class → emitter. */
-export class EmitterRegistry<I, O> {
-  private readonly emitters = new Map<object, Emitter<never, I, O>>();
+/** Module class → emitter of its instances, from `I` to `O`. */
+export type EmitterRegistry<I, O> = Registry<Emitter<never, I, O>, ModuleClass>;
 
-  /** @param kind what the modules are, for messages (e.g. "layer") */
-  constructor(readonly kind: string) {}
-
-  /** Registers the emitter of instances of `type` (and of its subclasses without their own). */
-  register<M extends object>(type: Class<M>, emit: Emitter<M, I, O>): void {
-    if (this.emitters.has(type))
-      throw new Error(`ONNX ${this.kind} emitter for ${type.name} is already registered`);
-    this.emitters.set(type, emit as Emitter<never, I, O>);
-  }
-
-  /** Emits `module` with the emitter of its class or nearest registered ancestor class. */
-  emit(module: object, input: I, ctx: EmitContext): O {
-    for (let proto = Object.getPrototypeOf(module); proto; proto = Object.getPrototypeOf(proto)) {
-      const emit = this.emitters.get(proto.constructor) as Emitter<object, I, O> | undefined;
-      if (emit) return emit(module, input, ctx);
-    }
-    throw new Error(
-      `not supported: exporting ${this.kind} ${module.constructor.name} to ONNX (no emitter registered; add one with the @ssd/onnx ${this.kind.toUpperCase()}_EMITTERS registry)`,
-    );
-  }
+function emitterRegistry<I, O>(kind: string): EmitterRegistry<I, O> {
+  return new Registry<Emitter<never, I, O>, ModuleClass>(`ONNX ${kind} emitter`, null, (type) => type.name);
 }
 
-/** Feature maps out of a backbone, predictions out of a predictor, outputs out of a box head. */
+/** Registers `emit` for instances of `type` (and of its subclasses without their own), typed together. */
+export function registerEmitter<M extends object, I, O>(
+  registry: EmitterRegistry<I, O>,
+  type: ModuleClass<M>,
+  emit: Emitter<M, I, O>,
+): void {
+  registry.register(type, emit as Emitter<never, I, O>);
+}
+
+/**
+ * Emits `module` with the emitter of its class or nearest registered ancestor class; `what` names the
+ * registry in the error when there is none (e.g. "layer" for LAYER_EMITTERS).
+ */
+export function emitWith<I, O>(
+  registry: EmitterRegistry<I, O>,
+  what: string,
+  module: object,
+  input: I,
+  ctx: EmitContext,
+): O {
+  for (let proto = Object.getPrototypeOf(module); proto; proto = Object.getPrototypeOf(proto)) {
+    const type = proto.constructor as ModuleClass;
+    if (registry.has(type)) return (registry.get(type) as Emitter<object, I, O>)(module, input, ctx);
+  }
+  throw new Error(
+    `not supported: exporting ${what} ${module.constructor.name} to ONNX (no emitter registered; add one with the @ssd/onnx ${what.toUpperCase()}_EMITTERS registry)`,
+  );
+}
+
+/** The predictor's outputs: class logits [N, P, C] and box regressions [N, P, 4]. */
 export interface PredictorValues {
   readonly clsLogits: Value;
   readonly bboxPred: Value;
@@ -71,10 +84,8 @@ export interface HeadValues {
 }
 
 /** One tensor in, one out (nn layers, blocks). */
-export const LAYER_EMITTERS = new EmitterRegistry<Value, Value>('layer');
-/** NCHW images in, feature maps out. */
-export const BACKBONE_EMITTERS = new EmitterRegistry<Value, Value[]>('backbone');
+export const LAYER_EMITTERS: EmitterRegistry<Value, Value> = emitterRegistry('layer');
 /** Feature maps in, class logits and box regressions out. */
-export const PREDICTOR_EMITTERS = new EmitterRegistry<Value[], PredictorValues>('predictor');
+export const PREDICTOR_EMITTERS: EmitterRegistry<Value[], PredictorValues> = emitterRegistry('predictor');
 /** Feature maps in, scores and decoded boxes out. */
-export const HEAD_EMITTERS = new EmitterRegistry<Value[], HeadValues>('head');
+export const HEAD_EMITTERS: EmitterRegistry<Value[], HeadValues> = emitterRegistry('head');

@@ -1,6 +1,6 @@
 /**
- * The detector as an ONNX model (opset 17): our module tree walked through the emitter registries, weights as
- * initializers, encoded with protobufjs.
+ * The detector as an ONNX model (opset 17): the backbone's topology and the box head walked through the emitter
+ * registries, weights as initializers, encoded with protobufjs.
  *
  * Input `images` [N, 3, S, S] float32: RGB, resized to INPUT.IMAGE_SIZE, INPUT.PIXEL_MEAN subtracted (the
  * reference model's input, NCHW). Outputs `scores` [N, P, NUM_CLASSES] (softmax) and `boxes` [N, P, 4]
@@ -9,12 +9,10 @@
  */
 import type { SSDDetector } from '@ssd/modeling';
 import type * as tf from '@tensorflow/tfjs-core';
-import '../emit/nn-layers';
-import '../emit/backbones';
-import '../emit/box-head';
+import { emitBackbone } from '../emit/backbone';
 import {
-  BACKBONE_EMITTERS,
   type EmitContext,
+  emitWith,
   HEAD_EMITTERS,
   LAYER_EMITTERS,
   type WeightLayout,
@@ -53,7 +51,7 @@ function emitContext(graph: GraphBuilder, model: SSDDetector): EmitContext {
       }
       return name;
     },
-    layer: (module: object, x: Value) => LAYER_EMITTERS.emit(module, x, ctx),
+    layer: (module: object, x: Value) => emitWith(LAYER_EMITTERS, 'layer', module, x, ctx),
   };
   return ctx;
 }
@@ -66,8 +64,8 @@ export function buildOnnxModel(model: SSDDetector, options: ExportOnnxOptions = 
   const ctx = emitContext(graph, model);
   const images: Value = { name: ONNX_INPUT, shape: [BATCH, 3, size, size] };
   graph.uniqueName(ONNX_INPUT);
-  const features = BACKBONE_EMITTERS.emit(model.backbone, images, ctx);
-  const { scores, boxes } = HEAD_EMITTERS.emit(model.boxHead, features, ctx);
+  const features = emitBackbone(model.backbone, images, ctx);
+  const { scores, boxes } = emitWith(HEAD_EMITTERS, 'head', model.boxHead, features, ctx);
   // Identity nodes give the outputs stable names (ONNX Runtime removes them).
   for (const [name, value] of [
     [ONNX_SCORES, scores],

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import type { Rgb } from '@ssd/image';
-import { writeImageFile } from '../image-file';
+import { type Rgb, writeImageFile } from '@ssd/image';
 import { type ChartSeries, type LineChartSpec, renderLineChart } from './line-chart';
 import type { TrainingMetrics } from './metrics';
 

@@ -9,11 +9,9 @@
  * the EfficientNet-PyTorch ImageNet weights into the whole backbone with strict=False, as the reference does:
  * stem and blocks match by name; the file's head (`_conv_head`, `_bn1`, `_fc`) is unused.
  */
-import type * as tf from '@tensorflow/tfjs-core';
 import {
   type BatchNorm2d,
   Conv2d,
-  type ForwardContext,
   type ModuleFactory,
   ReLU,
   type Scope,
@@ -22,13 +20,12 @@ import {
   xavierUniform,
   zeros,
 } from '../../nn';
-import { BACKBONES, PRETRAINED_SOURCES } from '../../registry';
-import type { Backbone } from '../backbone';
-import { convBatchNorm, efficientNetBatchNorm, MBConvBlock } from './mb-conv-block';
+import type { PretrainedSource } from '../../pretrained/source';
+import { Backbone } from '../backbone';
+import { efficientNetBatchNorm, MBConvBlock } from './mb-conv-block';
 import {
   EFFICIENT_NET_B0_STAGES,
   EFFICIENT_NET_VARIANTS,
-  type EfficientNetGlobalParams,
   type ExtraConvSpec,
   efficientNetGlobalParams,
   expandBlocks,
@@ -46,9 +43,12 @@ function extraLayer(convs: readonly ExtraConvSpec[]): ModuleFactory {
     );
 }
 
-/** EfficientNet blocks plus SSD extras, one feature map per tapped block and per extra layer. */
-export class EfficientNet implements Backbone {
-  private readonly params: EfficientNetGlobalParams;
+/**
+ * EfficientNet blocks plus SSD extras, one feature map per tapped block and per extra layer. The trunk is the
+ * stem (conv, BatchNorm, swish) and the blocks; block i drops its residual branch at the network's rate ·
+ * i / number of blocks in training.
+ */
+export class EfficientNet extends Backbone {
   /** Indices of the blocks whose outputs are feature maps. */
   readonly featureBlocks: ReadonlySet<number>;
   /** Each layer's output is a feature map. */
@@ -56,7 +56,6 @@ export class EfficientNet implements Backbone {
   readonly convStem: Conv2d;
   readonly bn0: BatchNorm2d;
   readonly blocks: MBConvBlock[];
-  private readonly swish = new Swish();
 
   /** @param modelName the reference's name, e.g. `efficientnet-b3` */
   constructor(scope: Scope, modelName: string) {
@@ -66,13 +65,12 @@ export class EfficientNet implements Backbone {
         `not supported: EfficientNet variant '${modelName}' (SSD defines: ${Object.keys(EFFICIENT_NET_VARIANTS).join(', ')})`,
       );
     }
-    this.params = efficientNetGlobalParams(variant);
-    this.featureBlocks = new Set(variant.featureBlocks);
+    const params = efficientNetGlobalParams(variant);
     // Declared first, as in the reference, so the state_dict order (and init order) matches.
     const extrasScope = scope.child('extras').withInit({ convWeight: xavierUniform, convBias: zeros });
-    this.extras = new Sequential(extrasScope, variant.extras.map(extraLayer));
-    const stemChannels = roundFilters(32, this.params);
-    this.convStem = new Conv2d(scope.child('_conv_stem'), {
+    const extras = new Sequential(extrasScope, variant.extras.map(extraLayer));
+    const stemChannels = roundFilters(32, params);
+    const convStem = new Conv2d(scope.child('_conv_stem'), {
       inChannels: 3,
       outChannels: stemChannels,
       kernelSize: 3,
@@ -80,32 +78,37 @@ export class EfficientNet implements Backbone {
       padding: 'same',
       bias: false,
     });
-    this.bn0 = efficientNetBatchNorm(scope.child('_bn0'), stemChannels, this.params);
+    const bn0 = efficientNetBatchNorm(scope.child('_bn0'), stemChannels, params);
     const blocksScope = scope.child('_blocks');
-    this.blocks = expandBlocks(EFFICIENT_NET_B0_STAGES, this.params).map(
-      (args, i) => new MBConvBlock(blocksScope.child(i), args, this.params),
+    const blockArgs = expandBlocks(EFFICIENT_NET_B0_STAGES, params);
+    const blocks = blockArgs.map(
+      (args, i) =>
+        new MBConvBlock(blocksScope.child(i), args, params, {
+          dropConnectRate: (params.dropConnectRate * i) / blockArgs.length,
+          site: i,
+        }),
     );
-  }
-
-  forward(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D[] {
-    let x = this.swish.forward(convBatchNorm(this.convStem, this.bn0, images, ctx));
-    const features: tf.Tensor4D[] = [];
-    this.blocks.forEach((block, i) => {
-      x = block.forward(x, ctx, (this.params.dropConnectRate * i) / this.blocks.length, i);
-      if (this.featureBlocks.has(i)) features.push(x);
+    const stem = [convStem, bn0, new Swish()];
+    super({
+      layers: [...stem, ...blocks],
+      taps: variant.featureBlocks.map((i) => stem.length + i + 1),
+      extras: extras.layers,
     });
-    for (const layer of this.extras.layers) {
-      x = layer.forward(x, ctx);
-      features.push(x);
-    }
-    return features;
+    this.featureBlocks = new Set(variant.featureBlocks);
+    this.extras = extras;
+    this.convStem = convStem;
+    this.bn0 = bn0;
+    this.blocks = blocks;
   }
 }
 
-BACKBONES.register('efficient_net-b3', (_cfg, scope) => new EfficientNet(scope, 'efficientnet-b3'));
-PRETRAINED_SOURCES.register('efficient_net-b3', {
+/**
+ * lukemelas/EfficientNet-PyTorch's ImageNet B3, loaded into the whole backbone with strict=False as the
+ * reference does (its head is unused).
+ */
+export const EFFICIENT_NET_B3_PRETRAINED: PretrainedSource = {
   url: 'http://storage.googleapis.com/public-models/efficientnet-b3-c8376fa2.pth',
   description: 'EfficientNet-B3 (lukemelas/EfficientNet-PyTorch), ImageNet',
   under: 'backbone.',
   strict: false,
-});
+};

@@ -1,7 +1,7 @@
 /** The reference's EfficientNet backbone (registered as `efficient_net-b3`). */
 export { dropConnect } from './drop-connect';
-export { EfficientNet } from './efficient-net';
-export { convBatchNorm, efficientNetBatchNorm, MBConvBlock } from './mb-conv-block';
+export { EFFICIENT_NET_B3_PRETRAINED, EfficientNet } from './efficient-net';
+export { convBatchNorm, efficientNetBatchNorm, MBConvBlock, type MBConvPlacement } from './mb-conv-block';
 export {
   EFFICIENT_NET_B0_STAGES,
   EFFICIENT_NET_VARIANTS,

@@ -47,7 +47,18 @@ export interface SqueezeExcitation {
   readonly expand: Conv2d;
 }
 
-/** One MBConv block; `forward` takes the block's drop-connect rate and random site (its index) as extra arguments. */
+/** Where an MBConv block sits in its network, for drop-connect in training. */
+export interface MBConvPlacement {
+  /** The rate its residual branch is dropped at (the network's rate scaled by the block's depth). */
+  readonly dropConnectRate: number;
+  /** Its random site: the block's index, so each block draws its own numbers. */
+  readonly site: number;
+}
+
+/**
+ * One MBConv block. `forward` drops the residual branch at the rate and site it was placed with (none by
+ * default); a caller may pass others.
+ */
 export class MBConvBlock implements Module {
   readonly expansion: Expansion | null;
   readonly depthwiseConv: Conv2d;
@@ -56,9 +67,16 @@ export class MBConvBlock implements Module {
   readonly projectConv: Conv2d;
   readonly bn2: BatchNorm2d;
   readonly residual: boolean;
+  readonly placement: MBConvPlacement;
   private readonly swish = new Swish();
 
-  constructor(scope: Scope, args: MBConvBlockArgs, params: EfficientNetGlobalParams) {
+  constructor(
+    scope: Scope,
+    args: MBConvBlockArgs,
+    params: EfficientNetGlobalParams,
+    placement: MBConvPlacement = { dropConnectRate: 0, site: 0 },
+  ) {
+    this.placement = placement;
     const inp = args.inputFilters;
     const oup = inp * args.expandRatio;
     this.expansion =
@@ -115,7 +133,12 @@ export class MBConvBlock implements Module {
     this.residual = args.idSkip && args.stride === 1 && inp === args.outputFilters;
   }
 
-  forward(inputs: tf.Tensor4D, ctx: ForwardContext, dropConnectRate = 0, site = 0): tf.Tensor4D {
+  forward(
+    inputs: tf.Tensor4D,
+    ctx: ForwardContext,
+    dropConnectRate = this.placement.dropConnectRate,
+    site = this.placement.site,
+  ): tf.Tensor4D {
     let x = inputs;
     if (this.expansion) x = this.swish.forward(convBatchNorm(this.expansion.conv, this.expansion.bn, x, ctx));
     x = this.swish.forward(convBatchNorm(this.depthwiseConv, this.bn1, x, ctx));
