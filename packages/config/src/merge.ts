@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, closestKey } from './errors';
@@ -15,14 +14,11 @@ interface Source {
   fromCommandLine: boolean;
 }
 
-/** Merges a YAML config file into `cfg` (in place) and returns it; errors name the file and key. */
-export function mergeFromFile(cfg: SSDConfig, file: string): SSDConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config file: ${(e as Error).message}`, undefined, file);
-  }
+/**
+ * Merges a YAML config's text into `cfg` (in place) and returns it; errors name `file` (where the text came
+ * from) and the key. No file system: the browser's shipped configs come here as text.
+ */
+export function mergeFromYaml(cfg: SSDConfig, text: string, file?: string): SSDConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
