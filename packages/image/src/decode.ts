@@ -1,17 +1,7 @@
 import sharp from 'sharp';
+import { type DecodedImage, MAX_IMAGE_PIXELS } from './decoded';
 
-/** A decoded image: 8-bit RGB pixels in row-major HWC order. */
-export interface DecodedImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/**
- * The most pixels an image may have: the reference's PIL refuses images over twice its
- * MAX_IMAGE_PIXELS (a decompression bomb); decoding 179 Mpx already takes 0.5 GB as RGB.
- */
-export const MAX_IMAGE_PIXELS = 2 * 89478485;
+export { type DecodedImage, MAX_IMAGE_PIXELS } from './decoded';
 
 /** The message for an image over {@link MAX_IMAGE_PIXELS}, with its size read from the header. */
 async function tooLarge(input: string | Uint8Array): Promise<string> {

@@ -1,0 +1,14 @@
+/** What decoding gives, on every platform (no decoder here: Node's is decode.ts, the browser's browser/decode.ts). */
+
+/** A decoded image: 8-bit RGB pixels in row-major HWC order. */
+export interface DecodedImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The most pixels an image may have: the reference's PIL refuses images over twice its
+ * MAX_IMAGE_PIXELS (a decompression bomb); decoding 179 Mpx already takes 0.5 GB as RGB.
+ */
+export const MAX_IMAGE_PIXELS = 2 * 89478485;
