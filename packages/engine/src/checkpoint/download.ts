@@ -13,7 +13,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createProgress, type ProgressOptions } from '../util/progress';
+import { DownloadError } from './download-error';
 import { type DownloadSource, downloadSource, MIRROR_ENV, urlFileName } from './mirror';
+
+export { DownloadError } from './download-error';
 
 /** Options of `downloadToCache` (and of everything that downloads through it). */
 export interface DownloadOptions {
@@ -31,14 +34,6 @@ export function defaultCacheDir(): string {
 /** The `<hex>` of a `name-<hex>.ext` file name, as PyTorch hub names checkpoints (8+ hex digits). */
 export function hashPrefixOf(fileName: string): string | undefined {
   return /-([0-9a-f]{8,64})\.[^.]+$/i.exec(fileName)?.[1]?.toLowerCase();
-}
-
-/** A download that could not be completed; the message names the file, where it was fetched and what to do. */
-export class DownloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DownloadError';
-  }
 }
 
 function describeCause(e: unknown): string {

@@ -3,13 +3,13 @@
  * SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so inference, evaluation and
  * the demo take either.
  */
-import { availableParallelism } from 'node:os';
 import type { SSDConfig } from '@ssd/config';
 import { type Detections, detectionsFromScores } from '@ssd/modeling';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
+import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/io-names';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
+import { defaultThreads } from './threads';
 
 /** NHWC [n, size, size, 3] → NCHW in a plain loop (tfjs-wasm's transpose of an image takes tens of ms). */
 export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Array {
@@ -54,6 +54,8 @@ export interface OnnxDetectorOptions {
   readonly threads?: number;
   /** ONNX Runtime execution providers in order of preference (e.g. ['cuda', 'cpu'] with its GPU build); default ['cpu']. */
   readonly executionProviders?: readonly string[];
+  /** What to call the model in messages when `load` is given its bytes (a URL, a File's name). */
+  readonly name?: string;
 }
 
 /** Raw model outputs for a batch: softmax scores [N, P, C] and relative corner boxes [N, P, 4]. */
@@ -70,19 +72,31 @@ export class OnnxDetector {
     private readonly session: InferenceSession,
   ) {}
 
-  /** Opens `file` (a path) in ONNX Runtime; `cfg` supplies post-processing and the input size. */
-  static async load(file: string, cfg: SSDConfig, options: OnnxDetectorOptions = {}): Promise<OnnxDetector> {
+  /**
+   * Opens `model` (a path, or the file's bytes: what a page has) in ONNX Runtime; `cfg` supplies post-processing
+   * and the input size.
+   */
+  static async load(
+    model: string | Uint8Array,
+    cfg: SSDConfig,
+    options: OnnxDetectorOptions = {},
+  ): Promise<OnnxDetector> {
+    const file = typeof model === 'string' ? model : (options.name ?? '<ONNX model bytes>');
     const ort = await loadOnnxRuntime();
+    const sessionOptions: InferenceSession.SessionOptions = {
+      executionProviders: [...(options.executionProviders ?? ['cpu'])],
+      intraOpNumThreads: options.threads ?? defaultThreads(),
+      graphOptimizationLevel: 'all',
+      // ORT's idle threads otherwise spin after each run, taking the cores our post-processing (NMS) and
+      // data loading run on next: on 2 cores, MobileNetV2 run + NMS took 119 ms spinning, 48 ms not.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        executionProviders: [...(options.executionProviders ?? ['cpu'])],
-        intraOpNumThreads: options.threads ?? availableParallelism(),
-        graphOptimizationLevel: 'all',
-        // ORT's idle threads otherwise spin after each run, taking the cores our post-processing (NMS) and
-        // data loading run on next: on 2 cores, MobileNetV2 run + NMS took 119 ms spinning, 48 ms not.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, sessionOptions)
+          : await ort.InferenceSession.create(model, sessionOptions);
     } catch (e) {
       throw new Error(`cannot load ONNX model ${file}: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { looksLikeLegacyTorchFile, readLegacyTorchFile } from './legacy-format';
+import { readCheckpointBytes } from './read-file';
 import { buildStorageLoader, type TensorLimit } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
 import { STATE_DICT_GLOBALS } from './torch-globals';
@@ -18,6 +18,8 @@ export interface TorchCheckpoint {
 export interface ReadCheckpointOptions {
   /** A caller that knows its model passes a small multiple of the model's size. */
   tensorLimit?: TensorLimit;
+  /** What to call the checkpoint in errors when `source` is its bytes (a URL, a File's name). */
+  name?: string;
 }
 
 /**
@@ -100,8 +102,8 @@ export function readTorchCheckpoint(
   source: string | Uint8Array,
   options: ReadCheckpointOptions = {},
 ): TorchCheckpoint {
-  const name = typeof source === 'string' ? source : '<checkpoint bytes>';
-  const bytes = typeof source === 'string' ? readFileSync(source) : source;
+  const name = typeof source === 'string' ? source : (options.name ?? '<checkpoint bytes>');
+  const bytes = typeof source === 'string' ? readCheckpointBytes(source) : source;
   if (looksLikeLegacyTorchFile(bytes)) {
     return splitCheckpoint(readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS), name);
   }
