@@ -1,4 +1,16 @@
 export {
+  CHROMIUM_ARGS,
+  type ChromiumAdapter,
+  chromiumPath,
+  contentType,
+  describeChromium,
+  launchChromium,
+  probeChromiumWebGpu,
+  type Route,
+  startServer,
+  type TestServer,
+} from './chromium';
+export {
   CONFIGS_DIR,
   DEMO_IMAGES_DIR,
   demoImages,
