@@ -11,6 +11,7 @@ const PACKAGES = [
   'packages/modeling',
   'packages/engine',
   'packages/inference',
+  'packages/onnx',
   'apps/trainer',
   'apps/cli',
 ];

@@ -8,16 +8,25 @@ const path = require('node:path');
 
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'];
 
-/** Every workspace package that is not private, as `{ name, version, dir, manifest }`, in dependency order. */
-function publishablePackages(root = path.join(__dirname, '..', '..')) {
+/** Every workspace package but the root, private ones included, as `{ name, version, dir, manifest }`. */
+function workspacePackages(root = path.join(__dirname, '..', '..')) {
   const listed = JSON.parse(
     execFileSync('pnpm', ['ls', '-r', '--json', '--depth', '-1'], { cwd: root, encoding: 'utf8' }),
   );
-  const byName = new Map();
+  const packages = [];
   for (const entry of listed) {
     const manifest = JSON.parse(readFileSync(path.join(entry.path, 'package.json'), 'utf8'));
-    if (manifest.private || !manifest.name || path.resolve(entry.path) === path.resolve(root)) continue;
-    byName.set(manifest.name, { name: manifest.name, version: manifest.version, dir: entry.path, manifest });
+    if (!manifest.name || path.resolve(entry.path) === path.resolve(root)) continue;
+    packages.push({ name: manifest.name, version: manifest.version, dir: entry.path, manifest });
+  }
+  return packages;
+}
+
+/** Every workspace package that is not private, as `{ name, version, dir, manifest }`, in dependency order. */
+function publishablePackages(root = path.join(__dirname, '..', '..')) {
+  const byName = new Map();
+  for (const pkg of workspacePackages(root)) {
+    if (!pkg.manifest.private) byName.set(pkg.name, pkg);
   }
   return dependencyOrder(byName);
 }
@@ -45,4 +54,4 @@ function dependencyOrder(byName) {
   return ordered;
 }
 
-module.exports = { publishablePackages, dependencyOrder };
+module.exports = { publishablePackages, workspacePackages, dependencyOrder };

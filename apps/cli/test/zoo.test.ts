@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { cacheFileName, findZooModel } from '@ssd/engine';
 import { DEMO_IMAGES_DIR as IMAGES, REFERENCE_DIR as REFERENCE } from '@ssd-test/kit';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -69,7 +70,8 @@ describe('the reference model zoo by name', () => {
     const run = await ssd(demoArgs(out), { SSD_MIRROR: `${base}/mirror`, SSD_CACHE_DIR: cache });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const cached = path.join(cache, 'mobilenet_v2_ssd320_voc0712_v2.pth');
+    // Cached under a hash of the zoo entry's URL, then its file name.
+    const cached = path.join(cache, cacheFileName(findZooModel('mobilenet_v2_ssd320_voc0712')!.url));
     expect(run.stdout).toContain(
       `Downloading ${base}/mirror/mobilenet_v2_ssd320_voc0712_v2.pth to ${cached}`,
     );

@@ -27,6 +27,8 @@ function editDistance(a: string, b: string): number {
 
 /** The candidate closest to `key` (case-insensitive), if it is close enough to be a plausible typo. */
 export function closestKey(key: string, candidates: string[]): string | undefined {
+  // Longer than any key: no typo of one, and the distance costs its length times theirs.
+  if (key.length > 100) return undefined;
   let best: string | undefined;
   let bestDist = Number.POSITIVE_INFINITY;
   for (const c of candidates) {

@@ -1,4 +1,5 @@
-import { parseDocument } from 'yaml';
+import { cutText } from '@ssd/files';
+import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, closestKey } from './errors';
 import { parsePythonLiteral } from './python-literal';
@@ -15,16 +16,49 @@ interface Source {
 }
 
 /**
+ * The first key that repeats within one mapping, with its line, in time linear in the document (the yaml
+ * library's own `uniqueKeys` check compares every key with every other: minutes for 80 000 keys).
+ */
+function duplicateKey(doc: Document, lines: LineCounter): { key: string; line: number } | undefined {
+  let found: { key: string; line: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        const value = isScalar(key) ? key.value : String(key);
+        if (seen.has(value)) {
+          const at = (key as { range?: readonly number[] } | null)?.range?.[0];
+          found = { key: String(value), line: at === undefined ? 0 : lines.linePos(at).line };
+          return visit.BREAK;
+        }
+        seen.add(value);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
  * Merges a YAML config's text into `cfg` (in place) and returns it; errors name `file` (where the text came
  * from) and the key. No file system: the browser's shipped configs come here as text.
  */
 export function mergeFromYaml(cfg: SSDConfig, text: string, file?: string): SSDConfig {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const line = err.linePos?.[0].line;
     throw new ConfigError(
-      `malformed YAML${line ? ` at line ${line}` : ''}: ${err.message.split('\n')[0]}`,
+      `malformed YAML${line ? ` at line ${line}` : ''}: ${cutText(err.message.split('\n')[0]!)}`,
+      undefined,
+      file,
+    );
+  }
+  const duplicate = duplicateKey(doc, lines);
+  if (duplicate) {
+    throw new ConfigError(
+      `malformed YAML${duplicate.line ? ` at line ${duplicate.line}` : ''}: the key '${cutText(duplicate.key)}' appears twice in one mapping`,
       undefined,
       file,
     );
@@ -34,7 +68,7 @@ export function mergeFromYaml(cfg: SSDConfig, text: string, file?: string): SSDC
     data = doc.toJS();
   } catch (e) {
     // The yaml library refuses alias bombs ("billion laughs") here, not as a parse error.
-    throw new ConfigError(`unusable YAML: ${(e as Error).message}`, undefined, file);
+    throw new ConfigError(`unusable YAML: ${cutText((e as Error).message)}`, undefined, file);
   }
   if (data === null || data === undefined) return cfg;
   if (!isPlain(data))
@@ -85,7 +119,7 @@ function mergeInto(target: Plain, source: Plain, path: string[], src: Source): v
         Object.keys(target).map((k) => [...path, k].join('.')),
       );
       throw new ConfigError(
-        `unknown config key '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
+        `unknown config key '${cutText(name)}'${hint ? ` (did you mean '${hint}'?)` : ''}`,
         name,
         src.file,
       );
@@ -93,7 +127,7 @@ function mergeInto(target: Plain, source: Plain, path: string[], src: Source): v
     const base = target[key];
     if (isPlain(base)) {
       if (!isPlain(value))
-        throw new ConfigError(`'${name}' is a section; give it a mapping of keys`, name, src.file);
+        throw new ConfigError(`'${cutText(name)}' is a section; give it a mapping of keys`, name, src.file);
       mergeInto(base, value, keyPath, src);
     } else {
       target[key] = coerceLeaf(base, value, name, src);
@@ -110,7 +144,8 @@ function mergeCatalog(catalog: Plain, value: unknown, src: Source): void {
     );
   for (const [name, spec] of Object.entries(value)) {
     const key = `DATASETS.CATALOG.${name}`;
-    if (name === '__proto__') throw new ConfigError(`'${key}' is not a usable data set name`, key, src.file);
+    if (name === '__proto__')
+      throw new ConfigError(`'${cutText(key)}' is not a usable data set name`, key, src.file);
     const parsed = userDatasetSchema.safeParse(isPlain(spec) ? normaliseLiterals(spec) : spec);
     if (!parsed.success) throw issueError(parsed.error, key, src.file);
     catalog[name] = parsed.data;
@@ -142,7 +177,7 @@ function coerceLeaf(base: unknown, value: unknown, name: string, src: Source): u
   const parsed = schema.safeParse(v);
   if (!parsed.success) {
     throw new ConfigError(
-      `invalid value for '${name}': ${JSON.stringify(value)} (expected ${describe(base)}; ${firstMessage(parsed.error)})`,
+      `invalid value for '${cutText(name)}': ${cutText(JSON.stringify(value) ?? String(value))} (expected ${describe(base)}; ${cutText(firstMessage(parsed.error))})`,
       name,
       src.file,
     );
@@ -171,7 +206,7 @@ function firstMessage(error: z.ZodError): string {
 function issueError(error: z.ZodError, prefix: string, file?: string): ConfigError {
   const issue = error.issues[0]!;
   const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  return new ConfigError(`invalid config at '${key}': ${issue.message}`, key, file);
+  return new ConfigError(`invalid config at '${cutText(key)}': ${cutText(issue.message)}`, key, file);
 }
 
 function validate(cfg: SSDConfig, file?: string): SSDConfig {

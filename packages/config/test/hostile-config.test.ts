@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runBounded } from '@ssd-test/kit';
 import { ConfigError, loadConfig } from '../src';
 
 // The hostile-input suite for configs: keys that name Object.prototype's members, prototype
@@ -86,5 +88,90 @@ describe('hostile config keys', () => {
   it('a deeply nested value is a wrong type, named', () => {
     const file = yamlFile(`SOLVER:\n  LR: ${'['.repeat(500)}${']'.repeat(500)}\n`);
     expect(refusal(() => loadConfig(file)).message).toContain("invalid value for 'SOLVER.LR'");
+  });
+});
+
+describe('hostile config files: size, kind and parse time', () => {
+  const LOAD = path.join(__dirname, '../src/load.ts');
+
+  /**
+   * loadConfig(file) in a child process with 256 MiB of heap: its message, once it ends within `ms` (the child's
+   * start on a loaded machine included; the quadratic parse took minutes).
+   */
+  async function boundedRefusal(file: string, ms: number): Promise<string> {
+    const run = await runBounded(LOAD, 'loadConfig', [file], { heapMb: 256, timeoutMs: ms });
+    expect(run).toEqual(expect.objectContaining({ error: expect.any(String) }));
+    expect(run.outOfMemory).toBeUndefined();
+    expect(run.timedOut).toBeUndefined();
+    return run.error!;
+  }
+
+  it('refuses 80 000 keys (~700 KB) in linear time, naming the file and the first unknown key', async () => {
+    // The yaml library's own duplicate-key check compares every key with every other: minutes here.
+    const keys = Array.from({ length: 80_000 }, (_, i) => `k${i}: 0`).join('\n');
+    const file = yamlFile(`${keys}\n`);
+    expect(await boundedRefusal(file, 60_000)).toBe(`${file}: unknown config key 'k0'`);
+  });
+
+  it('still finds a duplicate key among 80 000, in linear time, naming it and its line', async () => {
+    const keys = Array.from({ length: 80_000 }, (_, i) => `k${i}: 0`);
+    keys.push('k17: 1');
+    const file = yamlFile(`${keys.join('\n')}\n`);
+    expect(await boundedRefusal(file, 60_000)).toBe(
+      `${file}: malformed YAML at line 80001: the key 'k17' appears twice in one mapping`,
+    );
+  });
+
+  it('names a duplicate key and its line', () => {
+    const file = yamlFile('SOLVER:\n  LR: 0.1\n  MAX_ITER: 3\n  LR: 0.2\n');
+    expect(refusal(() => loadConfig(file)).message).toBe(
+      `${file}: malformed YAML at line 4: the key 'LR' appears twice in one mapping`,
+    );
+  });
+
+  it.each([
+    [
+      '100 000 catalog entries (5 MB)',
+      () =>
+        `DATASETS:\n  CATALOG:\n${Array.from({ length: 100_000 }, (_, i) => `    d${i}: { FORMAT: voc, DATA_DIR: d, SPLIT: s }\n`).join('')}`,
+    ],
+    ['a 20 MB flow sequence', () => `SOLVER:\n  LR_STEPS: [${'1, '.repeat(7_000_000)}1]\n`],
+  ])('refuses %s by its size, unread', (_, make) => {
+    const file = yamlFile(make());
+    const e = refusal(() => loadConfig(file));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^${file}: cannot read config file: it is \\d+ bytes, more than the 1048576 allowed for a config file$`,
+      ),
+    );
+  });
+
+  it.each([
+    ['/dev/zero', () => '/dev/zero', 'a character device'],
+    ['a folder', () => tmp, 'a folder'],
+    [
+      'a FIFO',
+      () => {
+        const fifo = path.join(tmp, 'fifo.yaml');
+        execFileSync('mkfifo', [fifo]);
+        return fifo;
+      },
+      'a FIFO (named pipe)',
+    ],
+  ])('refuses %s as --config-file at once, naming it', (_, make, kind) => {
+    const file = make();
+    expect(refusal(() => loadConfig(file)).message).toBe(
+      `${file}: cannot read config file: it is ${kind}, not a regular file`,
+    );
+  });
+
+  it('cuts a 500 KB key and value in its messages', () => {
+    const long = 'K'.repeat(500_000);
+    const key = refusal(() => loadConfig(yamlFile(`? ${long}\n: 1\n`))).message;
+    expect(key.length).toBeLessThan(400);
+    expect(key).toContain(`unknown config key '${'K'.repeat(200)}… (500000 characters)'`);
+    const value = refusal(() => loadConfig(yamlFile(`SOLVER:\n  LR: ${'x'.repeat(500_000)}\n`))).message;
+    expect(value.length).toBeLessThan(600);
+    expect(value).toContain("invalid value for 'SOLVER.LR'");
   });
 });

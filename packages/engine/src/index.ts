@@ -10,7 +10,7 @@ export {
   saveTrainingCheckpoint,
   type TrainingState,
 } from './checkpoint/checkpointer';
-export { DownloadError, type DownloadOptions } from './checkpoint/download';
+export { cacheFileName, DownloadError, type DownloadOptions } from './checkpoint/download';
 export { MIRROR_ENV, urlFileName } from './checkpoint/mirror';
 export { loadModelStateRecords, modelStateRecords } from './checkpoint/model-state';
 export { findZooModel, MODEL_ZOO, type ZooModel } from './checkpoint/model-zoo';

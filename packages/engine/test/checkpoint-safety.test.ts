@@ -147,10 +147,10 @@ describe('readTorchCheckpoint refuses unsafe or broken archives', () => {
     expect(() => readTorchCheckpoint(zip)).toThrow("expected one '<archive>/data.pkl' entry, found 0");
   });
 
-  it('refuses non-zip input and names the legacy format', () => {
+  it('refuses non-zip input, and calls a legacy-format file cut short truncated', () => {
     expect(() => readTorchCheckpoint(bytes('hello'))).toThrow('<checkpoint bytes>: not a zip archive');
     expect(() => readTorchCheckpoint(bytes('\x80\x02\x8a\x0a'))).toThrow(
-      "not supported: <checkpoint bytes> uses PyTorch's legacy (pre-1.6, non-zip) checkpoint format",
+      '<checkpoint bytes>: pickle truncated: data needs 10 bytes, 0 left (at byte 2)',
     );
   });
 

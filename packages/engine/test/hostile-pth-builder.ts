@@ -46,8 +46,57 @@ export function statePickle(entries: readonly (readonly [string, string])[]): st
 export const floats = (...xs: number[]) => new Uint8Array(new Float32Array(xs).buffer);
 
 /** A torch.save-shaped zip (stored, as torch.save writes) of `pkl` and extra entries. */
-export function pth(pkl: string, extra: Record<string, Uint8Array> = {}, level: 0 | 9 = 0): Uint8Array {
-  return zipSync({ 'archive/data.pkl': bytes(pkl), 'archive/version': bytes('3\n'), ...extra }, { level });
+export function pth(
+  pkl: string | Uint8Array,
+  extra: Record<string, Uint8Array> = {},
+  level: 0 | 9 = 0,
+): Uint8Array {
+  const data = typeof pkl === 'string' ? bytes(pkl) : pkl;
+  return zipSync({ 'archive/data.pkl': data, 'archive/version': bytes('3\n'), ...extra }, { level });
+}
+
+/** A pickle of `head`, then `count` times the one-byte opcode `op`, then `tail` (built as bytes: tens of MB). */
+export function repeatedOp(head: string, op: string, count: number, tail = '.'): Uint8Array {
+  const out = new Uint8Array(head.length + count + tail.length);
+  out.set(bytes(head));
+  out.fill(op.charCodeAt(0), head.length, head.length + count);
+  out.set(bytes(tail), head.length + count);
+  return out;
+}
+
+/** The legacy format's persistent id of storage `key`: `('storage', torch.FloatStorage, key, 'cpu', numel, None)`. */
+export function legacyStorage(key: string, numel: number): string {
+  return `(${str('storage')}ctorch\nFloatStorage\n${str(key)}${str('cpu')}${int(numel)}NtQ`;
+}
+
+// PyTorch's legacy magic number 0x1950a86a20f9469cfc6c as a LONG1, protocol 1001, and an empty sys_info.
+const LEGACY_HEAD = bytes(
+  '\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02M\xe9\x03.\x80\x02}.',
+);
+
+/**
+ * A legacy-format (PyTorch < 1.6) file: its header pickles, the object pickle `pkl`, the storage key list and
+ * each storage's element count and float32 data.
+ */
+export function legacyPth(pkl: string | Uint8Array, storages: Record<string, Float32Array> = {}): Uint8Array {
+  const keys = Object.keys(storages);
+  const parts: Uint8Array[] = [
+    LEGACY_HEAD,
+    typeof pkl === 'string' ? bytes(pkl) : pkl,
+    bytes(`\x80\x02](${keys.map(str).join('')}e.`),
+  ];
+  for (const data of Object.values(storages)) {
+    const count = new Uint8Array(8);
+    new DataView(count.buffer).setBigInt64(0, BigInt(data.length), true);
+    parts.push(count, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** Rewrites the uncompressed size that the central directory states for `entry` (a size claim nothing checks until it is read). */

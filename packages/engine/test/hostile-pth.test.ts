@@ -1,7 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { nn } from '@ssd/modeling';
-import { REFERENCE_PTH as PTH } from '@ssd-test/kit';
+import { REFERENCE_PTH as PTH, runBounded } from '@ssd-test/kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { readTorchCheckpoint } from '../src/checkpoint/torch';
 import {
@@ -9,9 +12,12 @@ import {
   claimSize,
   floats,
   int,
+  legacyPth,
+  legacyStorage,
   measure,
   ORDERED_DICT,
   pth,
+  repeatedOp,
   statePickle,
   storage,
   str,
@@ -195,6 +201,147 @@ describe('hostile .pth: time', () => {
       const cut = Math.floor((whole.length * i) / 61);
       expectRefused(whole.subarray(0, cut), /unreadable zip archive|is truncated|pickle truncated/);
     }
+  });
+});
+
+describe('hostile .pth: pickle budgets, in a child process with 256 MiB of heap', () => {
+  const READER = path.join(__dirname, '../src/checkpoint/torch/index.ts');
+  const BUDGET = `${NAME}`;
+
+  async function expectBounded(
+    file: Uint8Array,
+    message: string | RegExp,
+    arrayBufferMb = MAX_ARRAY_BUFFER_MB,
+  ) {
+    // The deadline covers the child's start on a loaded machine; the read itself must take under MAX_MS.
+    const run = await runBounded(READER, 'readTorchCheckpoint', [file], { heapMb: 256, timeoutMs: 60_000 });
+    expect(run.outOfMemory).toBeUndefined();
+    expect(run.timedOut).toBeUndefined();
+    expect(run.error).toMatch(message);
+    expect(run.error).toContain(NAME);
+    expect(run.error!.split(NAME).length).toBe(2); // named once: no doubled prefix
+    expect(run.ms).toBeLessThan(MAX_MS);
+    expect(run.arrayBufferMb).toBeLessThan(arrayBufferMb);
+  }
+
+  it('refuses a 16 KB zip whose pickle is 16M MEMOIZE opcodes (it took 885 MB, then "loaded")', async () => {
+    const zip = pth(repeatedOp('\x80\x04}', '\x94', 16 * 2 ** 20), {}, 9);
+    expect(zip.length).toBeLessThan(64 * 1024);
+    await expectBounded(zip, `${BUDGET} (archive/data.pkl): pickle makes more than 1048576 objects`);
+  });
+
+  it('refuses a 58 KB zip of 60M DUP opcodes (it took 1.9 GB)', async () => {
+    const zip = pth(repeatedOp('\x80\x02N', '2', 60_000_000), {}, 9);
+    expect(zip.length).toBeLessThan(128 * 1024);
+    // The pickle itself inflates to 60 MB (under the 64 MiB cap; zlib's chunks and their join take twice
+    // that for a moment); its objects stay within the budget.
+    await expectBounded(zip, 'pickle makes more than 1048576 objects', 160);
+  });
+
+  it('refuses a legacy-format file of DUP opcodes (it killed the process)', async () => {
+    await expectBounded(
+      legacyPth(repeatedOp('\x80\x02N', '2', 10_000_000)),
+      `${NAME}: pickle makes more than 1048576 objects`,
+    );
+  });
+
+  it('refuses a legacy-format object pickle longer than the 64 MiB cap of the zip form', () => {
+    // One BINBYTES8 of 65 MiB: the cap is met before the bytes are.
+    const length = 65 * 2 ** 20;
+    const pkl = new Uint8Array(3 + 8 + length + 2);
+    pkl.set([0x80, 0x02, 0x8e]);
+    new DataView(pkl.buffer).setBigUint64(3, BigInt(length), true);
+    pkl.set([0x4e, 0x2e], 3 + 8 + length);
+    const { ms, error } = measure(() => readTorchCheckpoint(legacyPth(pkl)));
+    expect(error?.message).toMatch(new RegExp(`^${NAME}: pickle is longer than the 67108864 bytes allowed`));
+    expect(ms).toBeLessThan(MAX_MS);
+  });
+
+  it('refuses a legacy file whose tensors view one storage beyond the model limit of its caller, unread', () => {
+    const numel = 2 ** 20; // 4 MiB
+    const views = Array.from(
+      { length: 4 },
+      (_, i) => [`w${i}`, tensor(legacyStorage('0', numel), 0, [numel], [1])] as const,
+    );
+    const file = legacyPth(statePickle(views), { '0': new Float32Array(numel) });
+    const limit = { bytes: 2 ** 20, reason: "4× this model's 0.2 MiB" };
+    const { ms, arrayBufferMb, error } = measure(() => readTorchCheckpoint(file, { tensorLimit: limit }));
+    expect(error?.message).toBe(
+      `${NAME}: storage '0' brings the tensors to 4194304 bytes, more than the 1048576 allowed (4× this model's 0.2 MiB)`,
+    );
+    expect(ms).toBeLessThan(MAX_MS);
+    expect(arrayBufferMb).toBeLessThan(MAX_ARRAY_BUFFER_MB);
+  });
+
+  it('holds legacy files to the copy budget of the zip form', () => {
+    const views = Array.from(
+      { length: 5 },
+      (_, i) => [`w${i}`, tensor(legacyStorage('0', 1024), 0, [1024], [1])] as const,
+    );
+    expectRefused(
+      legacyPth(statePickle(views), { '0': new Float32Array(1024) }),
+      `${NAME}: torch._utils._rebuild_tensor_v2: tensor over storage '0' refused: the tensors so far copy 5120 elements, more than 4× their storages' 1024 (overlapping views)`,
+    );
+  });
+
+  it('says "truncated" for a legacy file cut at 10 bytes, and names the file once in a bad storage reference', () => {
+    const pkl = statePickle([['w', tensor(legacyStorage('0', 4), 0, [4], [1])]]);
+    const whole = legacyPth(pkl, { '0': new Float32Array(4) });
+    expectRefused(whole.subarray(0, 10), `${NAME}: pickle truncated`);
+    const bad = statePickle([['w', `(${str('storage')}NNNNNtQ`]]);
+    expectRefused(
+      legacyPth(bad),
+      new RegExp(`^${NAME}: bad storage reference for key 'null' \\(at byte \\d+\\)$`),
+    );
+  });
+
+  it('refuses a 40 MB state_dict key with a short message', () => {
+    const key = new Uint8Array(40 * 2 ** 20).fill(0x6b);
+    const head = bytes(`\x80\x02}(${str('model')}${ORDERED_DICT}(X`);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, key.length, true);
+    const tail = bytes(`${tensor(storage('0', 1), 0, [1], [1])}uu.`);
+    const pkl = Buffer.concat([head, length, key, tail]);
+    const { error } = measure(() => readTorchCheckpoint(pth(pkl, { 'archive/data/0': floats(1) })));
+    expect(error?.message).toBe(
+      `${NAME}: a state_dict key of 41943040 characters is refused (tensor names are at most 1024): '${'k'.repeat(200)}… (41943040 characters)'`,
+    );
+  });
+});
+
+describe('hostile .pth: files that are not', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ssd-hostile-pth-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['a folder', () => dir, 'is a folder, not a regular file'],
+    [
+      'a FIFO',
+      () => {
+        const fifo = path.join(dir, 'model.pth');
+        execFileSync('mkfifo', [fifo]);
+        return fifo;
+      },
+      'is a FIFO (named pipe), not a regular file',
+    ],
+    ['a device', () => '/dev/zero', 'is a character device, not a regular file'],
+  ])('names %s given as a checkpoint, at once', (_, make, reason) => {
+    const file = make();
+    const { ms, error } = measure(() => readTorchCheckpoint(file));
+    expect(error?.message).toBe(`${file}: ${reason}`);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('refuses, unread, a file larger than any checkpoint of the model the caller loads it into', () => {
+    const file = path.join(dir, 'big.pth');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, Buffer.alloc(70 * 2 ** 20));
+    const limit = { bytes: 1000, reason: "4× this model's 0.2 KiB" };
+    const { error, arrayBufferMb } = measure(() => readTorchCheckpoint(file, { tensorLimit: limit }));
+    expect(error?.message).toBe(
+      `${file}: is 73400320 bytes, more than the 68158440 allowed for a checkpoint whose tensors may take at most 1000 bytes (4× this model's 0.2 KiB)`,
+    );
+    expect(arrayBufferMb).toBeLessThan(1);
   });
 });
 

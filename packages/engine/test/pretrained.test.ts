@@ -7,6 +7,7 @@ import { buildDetectionModel, PRETRAINED_SOURCES, type SSDDetector } from '@ssd/
 import { toyConfig, writeToyProject } from '@ssd-test/custom-backbone';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackboneFromPretrained, MIRROR_ENV, type TorchTensor } from '../src';
+import { cacheFileName } from '../src/checkpoint/download';
 import { type FileServer, startFileServer } from './helpers/file-server';
 import { readListing, standInFile, standInTensors } from './helpers/pretrained-stand-in';
 
@@ -119,11 +120,12 @@ describe('MODEL.BACKBONE.PRETRAINED', () => {
       log: (l) => lines.push(l),
     });
     expect(result.loaded).toHaveLength(30);
-    expect(lines[0]).toBe(
-      `Downloading ${server.base}/mirror/vgg16_reducedfc.pth to ${path.join(cacheDir, 'vgg16_reducedfc.pth')}`,
-    );
+    // Cached under a hash of the source's URL (not the mirror's), then the file name.
+    const cached = path.join(cacheDir, cacheFileName(PRETRAINED_SOURCES.get('vgg').url));
+    expect(path.basename(cached)).toMatch(/^[0-9a-f]{16}-vgg16_reducedfc\.pth$/);
+    expect(lines[0]).toBe(`Downloading ${server.base}/mirror/vgg16_reducedfc.pth to ${cached}`);
     expect(lines[1]).toBe(
-      `Loaded pretrained weights for backbone 'vgg' (VGG16 (fc reduced), ImageNet) from ${path.join(cacheDir, 'vgg16_reducedfc.pth')}: 30 tensors into backbone.vgg`,
+      `Loaded pretrained weights for backbone 'vgg' (VGG16 (fc reduced), ImageNet) from ${cached}: 30 tensors into backbone.vgg`,
     );
     // Downloaded once: a second run reads the cache, even with the mirror gone.
     const hits = server.hits.length;

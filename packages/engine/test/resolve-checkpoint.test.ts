@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DownloadError, MIRROR_ENV, MODEL_ZOO, resolveCheckpoint } from '../src';
-import { hashPrefixOf } from '../src/checkpoint/download';
+import { cacheFileName, hashPrefixOf } from '../src/checkpoint/download';
 import { deadBase } from './helpers/file-server';
 
 const body = Buffer.from('pretend checkpoint bytes '.repeat(1000));
@@ -37,7 +37,8 @@ describe('resolveCheckpoint', () => {
     const dir = cache();
     const url = `${base}/models/ssd-${sha.slice(0, 10)}.pth`;
     const file = await resolveCheckpoint(url, { ...quiet, cacheDir: dir });
-    expect(file).toBe(path.join(dir, `ssd-${sha.slice(0, 10)}.pth`));
+    expect(file).toBe(path.join(dir, cacheFileName(url)));
+    expect(path.basename(file)).toMatch(new RegExp(`^[0-9a-f]{16}-ssd-${sha.slice(0, 10)}\\.pth$`));
     expect(readFileSync(file).equals(body)).toBe(true);
     const before = hits.length;
     expect(await resolveCheckpoint(url, { ...quiet, cacheDir: dir })).toBe(file);
@@ -82,7 +83,8 @@ describe('model zoo names and SSD_MIRROR', () => {
     process.env[MIRROR_ENV] = mirror;
     const dir = cache();
     const file = await resolveCheckpoint('mobilenet_v2_ssd320_voc0712', { ...quiet, cacheDir: dir });
-    expect(file).toBe(path.join(dir, 'mobilenet_v2_ssd320_voc0712_v2.pth'));
+    const zoo = MODEL_ZOO.find((m) => m.name === 'mobilenet_v2_ssd320_voc0712')!;
+    expect(file).toBe(path.join(dir, cacheFileName(zoo.url)));
     expect(readFileSync(file).equals(body)).toBe(true);
   });
 

@@ -9,7 +9,7 @@ export {
   decodeImage,
   isDecodedImage,
 } from './browser/decode';
-export { type DecodedImage, MAX_IMAGE_PIXELS } from './decoded';
+export { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';
@@ -31,3 +31,4 @@ export {
   type Rgb,
 } from './raster/image';
 export { type RowSource, resampleBilinear, resizeBilinear } from './resize';
+export { describeUnreadable, IMAGE_FORMATS, type ImageFormat, sniffImageFormat } from './sniff';

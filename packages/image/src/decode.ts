@@ -1,23 +1,51 @@
+import { InputFileError, readInputFileAsync } from '@ssd/files';
 import sharp from 'sharp';
-import { type DecodedImage, MAX_IMAGE_PIXELS } from './decoded';
+import { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
+import { describeUnreadable, IMAGE_FORMATS, sniffImageFormat } from './sniff';
 
-export { type DecodedImage, MAX_IMAGE_PIXELS } from './decoded';
+export { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
 
-/** The message for an image over {@link MAX_IMAGE_PIXELS}, with its size read from the header. */
-async function tooLarge(input: string | Uint8Array): Promise<string> {
-  const { width = 0, height = 0 } = await sharp(input).metadata();
-  return `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`;
+/** The largest image file read: an uncompressed RGBA image at the pixel limit (a PNG with stored blocks). */
+export const MAX_IMAGE_BYTES = 4 * MAX_IMAGE_PIXELS;
+
+/** The bytes of an image file: a regular file (a FIFO, socket, device or folder is refused unread) of at most MAX_IMAGE_BYTES. */
+async function readImageFile(file: string): Promise<Uint8Array> {
+  try {
+    return await readInputFileAsync(file, { maxBytes: MAX_IMAGE_BYTES, what: 'image' });
+  } catch (e) {
+    throw new ImageError(file, e instanceof InputFileError ? e.reason : (e as Error).message);
+  }
 }
 
 /**
  * Decodes a JPEG, PNG or WebP file (or its bytes) to RGB: EXIF orientation is applied, grey, CMYK and
  * palette images become sRGB, alpha is dropped (as PIL's `convert('RGB')` does in the reference).
- * Images over {@link MAX_IMAGE_PIXELS} are refused before they are decoded.
+ * The format is sniffed from the bytes, whatever the file's name: anything else (SVG and other vector or
+ * scripted formats, GIF, TIFF, HEIF…) is refused before a decoder sees it, as is a file that is not a regular
+ * file, and an image over {@link MAX_IMAGE_PIXELS} (from its header, before it is decoded). Every refusal is
+ * an {@link ImageError} naming the file.
  */
 export async function decodeImage(input: string | Uint8Array, name?: string): Promise<DecodedImage> {
   const label = name ?? (typeof input === 'string' ? input : '<buffer>');
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const format = sniffImageFormat(bytes);
+  if (!format) {
+    throw new ImageError(
+      label,
+      `it is ${describeUnreadable(bytes)}, not one of the formats read (${IMAGE_FORMATS.join(', ')})`,
+    );
+  }
   try {
-    const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
+    const header = await sharp(bytes).metadata();
+    // sharp picks its loader from the bytes too; anything but the sniffed one is refused, never decoded.
+    if (header.format !== format) throw new Error(`its header reads as ${header.format}, not ${format}`);
+    const { width = 0, height = 0 } = header;
+    if (width * height > MAX_IMAGE_PIXELS) {
+      throw new Error(
+        `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`,
+      );
+    }
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .autoOrient()
       .toColourspace('srgb')
       .removeAlpha()
@@ -30,8 +58,6 @@ export async function decodeImage(input: string | Uint8Array, name?: string): Pr
       height: info.height,
     };
   } catch (err) {
-    const message = (err as Error).message;
-    const why = /exceeds pixel limit/.test(message) ? await tooLarge(input) : message;
-    throw new Error(`cannot decode image ${label}: ${why}`);
+    throw new ImageError(label, (err as Error).message);
   }
 }

@@ -12,3 +12,14 @@ export interface DecodedImage {
  * MAX_IMAGE_PIXELS (a decompression bomb); decoding 179 Mpx already takes 0.5 GB as RGB.
  */
 export const MAX_IMAGE_PIXELS = 2 * 89478485;
+
+/** An image that cannot be decoded; `file` names it (or `<buffer>`). */
+export class ImageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot decode image ${file}: ${reason}`);
+    this.name = 'ImageError';
+  }
+}

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { checkImage, type RasterImage } from './raster/image';
 
 /** A format `encodeImage` writes. */
-export type ImageFormat = 'jpeg' | 'png';
+export type EncodeFormat = 'jpeg' | 'png';
 
 /** Options of `encodeImage` and `writeImageFile`. */
 export interface EncodeOptions {
@@ -16,7 +16,7 @@ export interface EncodeOptions {
 /** Encodes `image` (8-bit RGB or RGBA) as JPEG or PNG. */
 export async function encodeImage(
   image: RasterImage,
-  format: ImageFormat,
+  format: EncodeFormat,
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
   checkImage(image, `image to encode as ${format}`);
@@ -32,10 +32,10 @@ export async function encodeImage(
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const FORMATS: Readonly<Record<string, ImageFormat>> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png' };
+const FORMATS: Readonly<Record<string, EncodeFormat>> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png' };
 
 /** The format a file name's extension asks for (.jpg, .jpeg, .png), or an error naming the file. */
-export function imageFormatOf(file: string): ImageFormat {
+export function imageFormatOf(file: string): EncodeFormat {
   const ext = path.extname(file).toLowerCase();
   const format = Object.hasOwn(FORMATS, ext) ? FORMATS[ext] : undefined;
   if (!format) {

@@ -1,5 +1,11 @@
-export { type DecodedImage, decodeImage, MAX_IMAGE_PIXELS } from './decode';
-export { type EncodeOptions, encodeImage, type ImageFormat, imageFormatOf, writeImageFile } from './encode';
+export {
+  type DecodedImage,
+  decodeImage,
+  ImageError,
+  MAX_IMAGE_BYTES,
+  MAX_IMAGE_PIXELS,
+} from './decode';
+export { type EncodeFormat, type EncodeOptions, encodeImage, imageFormatOf, writeImageFile } from './encode';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';
@@ -21,3 +27,4 @@ export {
   type Rgb,
 } from './raster/image';
 export { type RowSource, resampleBilinear, resizeBilinear } from './resize';
+export { describeUnreadable, IMAGE_FORMATS, type ImageFormat, sniffImageFormat } from './sniff';

@@ -41,6 +41,12 @@ export {
 } from './export/export-onnx';
 export { type Attribute, BATCH, GraphBuilder, type Value } from './graph/graph-builder';
 export { decodeModel, encodeModel, type ModelProto } from './proto/onnx-schema';
+export {
+  checkOnnxModel,
+  type ExpectedExport,
+  expectedExport,
+  OnnxModelError,
+} from './runtime/check-model';
 export { OnnxDetector, type OnnxDetectorOptions, type OnnxOutputs, toNCHW } from './runtime/onnx-detector';
 
 // The emitter registries are module state that plug-ins add to: one copy of this package per process.

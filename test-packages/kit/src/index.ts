@@ -1,3 +1,4 @@
+export { type BoundedLimits, type BoundedRun, runBounded } from './bounded';
 export {
   CHROMIUM_ARGS,
   type ChromiumAdapter,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { COCO_CLASSES, loadConfig, SHAPES_CLASSES, VOC_CLASSES } from '@ssd/config';
 import { DEFAULT_QUEUE } from '@ssd/distributed';
 import { Predictor, writeFileAtomic } from '@ssd/engine';
-import { writeImageFile } from '@ssd/image';
+import { ImageError, writeImageFile } from '@ssd/image';
 import { drawDetections } from '@ssd/viz';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addCoordinatorOptions, type CoordinatorOptions } from '../distributed/coordinator';
@@ -20,7 +20,8 @@ const CLASS_LISTS: Record<string, readonly string[]> = {
   shapes: SHAPES_CLASSES,
 };
 
-const IMAGE_FILE = /\.(jpe?g|png)$/i;
+/** The images a folder is searched for, by name; what each really is is read from its bytes when decoded. */
+const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;
 
 function score(value: string): number {
   const n = Number(value);
@@ -31,7 +32,9 @@ function score(value: string): number {
 /** `ssd demo --config-file F --ckpt C --images_dir D [--output_dir O --score_threshold 0.7 --dataset_type voc]`. */
 export function demoCommand(): Command {
   const command = new Command('demo')
-    .description('detect objects in every JPEG/PNG of a folder; writes annotated copies and results.json')
+    .description(
+      'detect objects in every JPEG/PNG/WebP of a folder; writes annotated copies and results.json',
+    )
     .requiredOption('--config-file <file>', CONFIG_FILE_HELP)
     .requiredOption(
       '--ckpt <checkpoint>',
@@ -61,6 +64,14 @@ export interface DemoOptions extends Partial<CoordinatorOptions> {
   dataset_type: string;
 }
 
+/**
+ * Whether `e` is the decoder's refusal of an image (by class, or by name where a package manager installed a
+ * second copy of @ssd/image for @ssd/engine): anything else a detection throws is the model's fault.
+ */
+function isImageError(e: unknown): e is Error {
+  return e instanceof ImageError || (e instanceof Error && e.name === 'ImageError');
+}
+
 /** The folder's real path (links resolved) when it exists, else its absolute path. */
 function realFolder(dir: string): string {
   try {
@@ -72,8 +83,10 @@ function realFolder(dir: string): string {
 
 /**
  * Runs the demo: detections drawn on every image of a folder, plus results.json. An image that cannot
- * be read is reported and skipped; after the rest are done (results.json written) the run fails
- * naming every such image.
+ * be read (not a JPEG, PNG or WebP by its bytes, not a regular file, damaged) is reported and skipped;
+ * after the rest are done (results.json written) the run fails naming every such image. A fault of the
+ * model itself stops the run at that image: results.json is written for the images done before it, and
+ * the error names the model's fault and the image.
  */
 export async function runDemo(overrides: string[], opts: DemoOptions): Promise<void> {
   const cfg = loadConfig(opts.configFile, overrides);
@@ -86,7 +99,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   } catch (e) {
     throw new Error(`cannot read --images_dir ${opts.images_dir}: ${(e as Error).message}`);
   }
-  if (files.length === 0) throw new Error(`no JPEG or PNG images in ${opts.images_dir}`);
+  if (files.length === 0) throw new Error(`no JPEG, PNG or WebP images in ${opts.images_dir}`);
   const outputDir = opts.output_dir ?? path.join(opts.images_dir, 'result');
   if (realFolder(outputDir) === realFolder(opts.images_dir)) {
     throw new Error(
@@ -110,6 +123,7 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   const predictor = await Predictor.load(cfg, opts.ckpt, classNames);
   const results: ResultEntry[] = [];
   const unreadable: string[] = [];
+  let modelFault: ModelFault | undefined;
   try {
     const width = Math.max(4, String(files.length).length);
     const n = (k: number) => String(k).padStart(width, '0');
@@ -118,7 +132,11 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
       try {
         r = await predictor.detectFile(path.join(opts.images_dir, name), opts.score_threshold);
       } catch (e) {
-        console.error(`(${n(i + 1)}/${n(files.length)}) ${name}: skipped: ${(e as Error).message}`);
+        if (!isImageError(e)) {
+          modelFault = { name, at: i + 1, error: e as Error };
+          break;
+        }
+        console.error(`(${n(i + 1)}/${n(files.length)}) ${name}: skipped: ${e.message}`);
         unreadable.push(name);
         continue;
       }
@@ -137,19 +155,36 @@ export async function runDemo(overrides: string[], opts: DemoOptions): Promise<v
   } finally {
     predictor.dispose();
   }
-  finishDemo(opts.images_dir, outputDir, files.length, results, unreadable);
+  finishDemo(opts.images_dir, outputDir, files.length, results, unreadable, modelFault);
 }
 
-/** Writes results.json; then fails naming the images that could not be read, if any. */
+/** The image at which the model failed (1-based `at`), stopping the run there. */
+interface ModelFault {
+  name: string;
+  at: number;
+  error: Error;
+}
+
+/**
+ * Writes results.json; then fails naming the model's fault, if the run stopped at one, else the images that
+ * could not be read, if any.
+ */
 function finishDemo(
   imagesDir: string,
   outputDir: string,
   count: number,
   results: readonly ResultEntry[],
   unreadable: readonly string[],
+  modelFault?: ModelFault,
 ): void {
   writeFileAtomic(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Annotated images and results.json are in ${outputDir}`);
+  if (modelFault) {
+    const { name, at, error } = modelFault;
+    throw new Error(
+      `the model failed on ${name} (image ${at} of ${count}), so the run stopped there; results.json holds the ${results.length} image(s) done before it: ${error.message}`,
+    );
+  }
   if (unreadable.length > 0) {
     throw new Error(
       `${unreadable.length} of ${count} images in ${imagesDir} could not be read (see above): ${unreadable.join(', ')}`,

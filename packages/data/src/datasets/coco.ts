@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withBackground } from '@ssd/config';
+import { cutText, InputFileError, readInputFile } from '@ssd/files';
 import { DetectionDataset } from './base';
 import type { Annotation, Target } from './types';
 
@@ -54,9 +54,18 @@ export class COCODataset extends DetectionDataset {
     const json = readJson(this.annFile);
     const file = this.annFile;
 
+    const categoryAt = new Map<number, number>();
     const categories = listField(json, 'categories', file).map((c, i) => {
       const where = `categories[${i}]`;
-      return { id: intField(c, 'id', file, where), name: stringField(c, 'name', file, where) };
+      const id = intField(c, 'id', file, where);
+      const first = categoryAt.get(id);
+      if (first !== undefined) {
+        throw new Error(
+          `bad COCO file ${file}: field '${where}.id' ${id} is listed twice (also categories[${first}]); each category needs its own id`,
+        );
+      }
+      categoryAt.set(id, i);
+      return { id, name: stringField(c, 'name', file, where) };
     });
     // Contiguous ids follow the sorted category ids, as the reference assigns them.
     categories.sort((a, b) => a.id - b.id);
@@ -70,9 +79,17 @@ export class COCODataset extends DetectionDataset {
       );
     }
 
+    const imageAt = new Map<number, number>();
     listField(json, 'images', file).forEach((img, i) => {
       const where = `images[${i}]`;
       const id = intField(img, 'id', file, where);
+      if (this.images.has(id)) {
+        const first = imageAt.get(id);
+        throw new Error(
+          `bad COCO file ${file}: field '${where}.id' ${id} is listed twice (also images[${first}]); annotations would go to the wrong image`,
+        );
+      }
+      imageAt.set(id, i);
       this.images.set(id, {
         id,
         file_name: stringField(img, 'file_name', file, where),
@@ -179,18 +196,22 @@ export class COCODataset extends DetectionDataset {
 
 type JsonObject = Record<string, unknown>;
 
+/** The largest COCO file read: V8's longest string (COCO 2017's train instances take 450 MB). */
+const MAX_COCO_BYTES = 2 ** 29 - 24;
+
 function readJson(file: string): JsonObject {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readInputFile(file, { maxBytes: MAX_COCO_BYTES, what: 'COCO file' }).toString('utf8');
   } catch (err) {
-    throw new Error(`cannot read COCO annotation file ${file}: ${(err as Error).message}`);
+    const why = err instanceof InputFileError ? err.reason : (err as Error).message;
+    throw new Error(`cannot read COCO annotation file ${file}: it ${why}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`bad COCO file ${file}: ${(err as Error).message}`);
+    throw new Error(`bad COCO file ${file}: ${cutText((err as Error).message)}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new Error(`bad COCO file ${file}: not a JSON object`);

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VOC_CLASSES, withBackground } from '@ssd/config';
+import { cutText, InputFileError, readInputFile } from '@ssd/files';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DetectionDataset } from './base';
 import type { Annotation, Target } from './types';
@@ -26,6 +26,19 @@ const parser = new XMLParser({
 });
 
 type XmlNode = Record<string, unknown>;
+
+/** The largest annotation read: a VOC XML file takes a kilobyte or two. */
+const MAX_ANNOTATION_BYTES = 16 * 2 ** 20;
+
+/** A text file a data set is described by: a regular file of at most `maxBytes`; errors name it. */
+function readText(file: string, what: string, maxBytes?: number): string {
+  try {
+    return readInputFile(file, { maxBytes, what }).toString('utf8');
+  } catch (err) {
+    const why = err instanceof InputFileError ? err.reason : (err as Error).message;
+    throw new Error(`cannot read ${what} ${file}: it ${why}`);
+  }
+}
 
 /** A data set in Pascal VOC layout: `JPEGImages/<id>.jpg`, `Annotations/<id>.xml`, `ImageSets/Main/<split>.txt`. */
 export class VOCDataset extends DetectionDataset {
@@ -93,17 +106,19 @@ export class VOCDataset extends DetectionDataset {
 
   private parseAnnotation(index: number): Annotation {
     const file = this.annotationPath(index);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new Error(`cannot read annotation ${file}: ${(err as Error).message}`);
-    }
+    const text = readText(file, 'annotation', MAX_ANNOTATION_BYTES);
     const valid = XMLValidator.validate(text);
     if (valid !== true) {
-      throw new Error(`malformed annotation ${file}: ${valid.err.msg} (line ${valid.err.line})`);
+      throw new Error(`malformed annotation ${file}: ${cutText(valid.err.msg)} (line ${valid.err.line})`);
     }
-    const root = (parser.parse(text) as XmlNode).annotation;
+    let parsed: XmlNode;
+    try {
+      // The parser refuses external entities and nesting deeper than it allows, naming neither the file.
+      parsed = parser.parse(text) as XmlNode;
+    } catch (err) {
+      throw new Error(`malformed annotation ${file}: ${cutText((err as Error).message)}`);
+    }
+    const root = parsed.annotation;
     if (!isNode(root)) throw new Error(`malformed annotation ${file}: no <annotation> element`);
     const size = root.size;
     if (!isNode(size)) throw new Error(`malformed annotation ${file}: field 'size' is missing`);
@@ -121,7 +136,7 @@ export class VOCDataset extends DetectionDataset {
       const label = this.classIds.get(name);
       if (label === undefined || label === 0) {
         throw new Error(
-          `malformed annotation ${file}: field '${where}.name' is '${name}', not one of the classes`,
+          `malformed annotation ${file}: field '${where}.name' is '${cutText(name)}', not one of the classes`,
         );
       }
       const bb = obj.bndbox;
@@ -155,19 +170,14 @@ function readNumber(node: XmlNode, key: string, file: string, where: string): nu
   const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value)) {
     throw new Error(
-      `malformed annotation ${file}: field '${where}.${key}' is ${raw === undefined ? 'missing' : `'${String(raw)}'`}`,
+      `malformed annotation ${file}: field '${where}.${key}' is ${raw === undefined ? 'missing' : `'${cutText(String(raw))}'`}`,
     );
   }
   return value;
 }
 
 function readImageIds(file: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read image set ${file}: ${(err as Error).message}`);
-  }
+  const text = readText(file, 'image set');
   // VOC's list files hold one id per line; blank lines (e.g. a trailing one) carry no image.
   return text
     .split(/\r?\n/)

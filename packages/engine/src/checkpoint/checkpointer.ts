@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { cutText, readInputFile } from '@ssd/files';
 import { writeFileAtomic } from './atomic-write';
 import { readSafetensors, type TensorRecord, writeSafetensors } from './safetensors';
 import { FORMAT, MODEL, MOMENTUM, type TrainingState, trainingStateFrom } from './training-state';
@@ -45,7 +46,10 @@ export class Checkpointer {
   lastCheckpoint(): string | undefined {
     const pointer = path.join(this.outputDir, Checkpointer.POINTER);
     if (!existsSync(pointer)) return undefined;
-    const target = readFileSync(pointer, 'utf8').trim();
+    // A file name: a few bytes (a FIFO or a huge file here is refused by name, not waited on or read).
+    const target = readInputFile(pointer, { maxBytes: 4096, what: 'checkpoint pointer' })
+      .toString('utf8')
+      .trim();
     if (!target) {
       // Starting afresh here would overwrite the run's metrics: the user must say what they want.
       const saved = readdirSync(this.outputDir)
@@ -59,7 +63,7 @@ export class Checkpointer {
     const file = path.resolve(this.outputDir, target);
     if (!existsSync(file)) {
       throw new Error(
-        `${pointer} points at ${file}, which does not exist; delete the pointer to start afresh`,
+        `${pointer} points at ${cutText(file)}, which does not exist; delete the pointer to start afresh`,
       );
     }
     return file;

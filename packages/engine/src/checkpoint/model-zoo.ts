@@ -46,3 +46,12 @@ export const MODEL_ZOO: readonly ZooModel[] = [
 export function findZooModel(name: string): ZooModel | undefined {
   return MODEL_ZOO.find((m) => m.name === name);
 }
+
+/**
+ * The most bytes a download of `model` may bring: its published size with a quarter to spare (the sizes are
+ * rounded, in MB or MiB), so a server sending more is stopped early.
+ */
+export function zooDownloadLimit(model: ZooModel): number {
+  const mb = Number.parseFloat(model.size);
+  return Math.ceil(1.25 * mb * 2 ** 20);
+}

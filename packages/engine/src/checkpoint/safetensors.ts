@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '@ssd/files';
 import { writeFileAtomic } from './atomic-write';
 import { parseSafetensors, type SafetensorsContent } from './safetensors-format';
 
@@ -39,5 +39,5 @@ export function writeSafetensors(file: string, content: SafetensorsContent): voi
 
 /** Reads a safetensors file written by `writeSafetensors` (F32 and I32 tensors); errors name the file. */
 export function readSafetensors(file: string): SafetensorsContent {
-  return parseSafetensors(readFileSync(file), file);
+  return parseSafetensors(readInputFile(file), file);
 }

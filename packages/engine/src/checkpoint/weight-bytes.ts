@@ -15,13 +15,18 @@ export type WeightsFormat = 'pth' | 'safetensors';
  */
 const MAX_CHECKPOINT_MODELS = 4;
 
+/** A byte count for a message, in the unit that keeps a digit or two before the point. */
+function size(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 /** The most bytes a `.pth`'s tensors may take to be loaded into `model`. */
 export function tensorLimitFor(model: SSDDetector): TensorLimit {
   let bytes = 0;
   for (const v of model.stateDict().values()) bytes += v.size * 4;
   return {
     bytes: MAX_CHECKPOINT_MODELS * bytes + 2 ** 20,
-    reason: `${MAX_CHECKPOINT_MODELS}× this model's ${(bytes / 2 ** 20).toFixed(1)} MiB; is the checkpoint for another model?`,
+    reason: `${MAX_CHECKPOINT_MODELS}× this model's ${size(bytes)}; is the checkpoint for another model?`,
   };
 }
 

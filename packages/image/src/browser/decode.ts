@@ -4,7 +4,8 @@
  * File or Blob, or anything a page draws: <img>, <video> (its current frame), <canvas>, ImageBitmap, ImageData,
  * VideoFrame.
  */
-import { type DecodedImage, MAX_IMAGE_PIXELS } from '../decoded';
+import { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from '../decoded';
+import { describeUnreadable, IMAGE_FORMATS, sniffImageFormat } from '../sniff';
 
 /** An image a page holds, which `decodeImage` reads the pixels of. */
 export type BrowserImageSource =
@@ -43,15 +44,16 @@ function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, width: number, height: 
 }
 
 function checkPixels(width: number, height: number, label: string): void {
-  if (width === 0 || height === 0) throw new Error(`cannot decode image ${label}: it has no pixels`);
+  if (width === 0 || height === 0) throw new ImageError(label, 'it has no pixels');
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new Error(
-      `cannot decode image ${label}: ${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`,
+    throw new ImageError(
+      label,
+      `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`,
     );
   }
 }
 
-/** A drawing surface of the page's size `width`×`height` (OffscreenCanvas where there is one). */
+/** A drawing surface of `width`×`height` to read pixels back from (OffscreenCanvas where there is one). */
 function canvas2d(
   width: number,
   height: number,
@@ -65,7 +67,7 @@ function canvas2d(
   element.width = width;
   element.height = height;
   const context = element.getContext('2d', options);
-  if (!context) throw new Error('cannot decode images: this page gives no 2D canvas to read pixels with');
+  if (!context) throw new Error('cannot read pixels: this page gives no 2D canvas');
   return context;
 }
 
@@ -88,6 +90,21 @@ function labelOf(input: BrowserImageInput): string {
   return `<${(input as object).constructor?.name ?? 'image'}>`;
 }
 
+/**
+ * Encoded bytes as a Blob for the browser's decoders, once their first bytes say they are a format the Node
+ * build reads too (JPEG, PNG, WebP): anything else (SVG, a text file, a PDF) is refused before a decoder sees it.
+ */
+function encodedImage(bytes: Uint8Array, label: string): Blob {
+  const format = sniffImageFormat(bytes);
+  if (!format) {
+    throw new ImageError(
+      label,
+      `it is ${describeUnreadable(bytes)}, not one of the formats read (${IMAGE_FORMATS.join(', ')})`,
+    );
+  }
+  return new Blob([bytes as BlobPart], { type: `image/${format}` });
+}
+
 /** The image `input` is, as something createImageBitmap takes. */
 async function bitmapSource(input: BrowserImageInput, label: string): Promise<ImageBitmapSource> {
   if (typeof input === 'string') {
@@ -95,35 +112,36 @@ async function bitmapSource(input: BrowserImageInput, label: string): Promise<Im
     try {
       response = await fetch(input);
     } catch (e) {
-      throw new Error(`cannot decode image ${label}: the request failed (${(e as Error).message})`);
+      throw new ImageError(label, `the request failed (${(e as Error).message})`);
     }
-    if (!response.ok)
-      throw new Error(`cannot decode image ${label}: HTTP ${response.status} ${response.statusText}`);
-    return response.blob();
+    if (!response.ok) throw new ImageError(label, `HTTP ${response.status} ${response.statusText}`.trim());
+    return encodedImage(new Uint8Array(await response.arrayBuffer()), label);
   }
-  if (input instanceof ArrayBuffer || input instanceof Uint8Array) return new Blob([input as BlobPart]);
+  if (input instanceof ArrayBuffer) return encodedImage(new Uint8Array(input), label);
+  if (input instanceof Uint8Array) return encodedImage(input, label);
+  if (isA<Blob>(input, 'Blob')) return encodedImage(new Uint8Array(await input.arrayBuffer()), label);
   if (isA<HTMLImageElement>(input, 'HTMLImageElement')) {
     // An <img> still loading (or never loaded): wait for it, or say why it cannot be drawn.
     if (!input.complete || input.naturalWidth === 0) {
       try {
         await input.decode();
       } catch {
-        throw new Error(`cannot decode image ${label}: the <img> did not load or is not an image`);
+        throw new ImageError(label, 'the <img> did not load, or what it loaded is not an image');
       }
     }
     return input;
   }
   if (isA<HTMLVideoElement>(input, 'HTMLVideoElement') && input.readyState < 2) {
-    throw new Error(`cannot decode image ${label}: the <video> has no frame yet (wait for 'loadeddata')`);
+    throw new ImageError(label, "the <video> has no frame yet (wait for its 'loadeddata' event)");
   }
   return input as ImageBitmapSource;
 }
 
 /**
  * Decodes `input` to RGB as the Node build's `decodeImage` does: EXIF orientation applied, colours in sRGB, alpha
- * dropped; an image over {@link MAX_IMAGE_PIXELS} is refused. Bytes, Blobs and URLs go through the browser's own
- * JPEG/PNG/WebP decoders; <img>, <video>, canvases, bitmaps and frames give the pixels the page shows. Errors say
- * `cannot decode image <name>: why`.
+ * dropped; an image over {@link MAX_IMAGE_PIXELS} is refused. Bytes, Blobs and URLs must be JPEG, PNG or WebP
+ * (sniffed from the bytes, as in Node) and go through the browser's own decoders; <img>, <video>, canvases,
+ * bitmaps and frames give the pixels the page shows. Every refusal is an {@link ImageError} naming the image.
  */
 export async function decodeImage(input: BrowserImageInput, name?: string): Promise<DecodedImage> {
   const label = name ?? labelOf(input);
@@ -136,10 +154,11 @@ export async function decodeImage(input: BrowserImageInput, name?: string): Prom
   try {
     bitmap = await createImageBitmap(source, BITMAP_OPTIONS);
   } catch (e) {
+    // Encoded bytes here passed the format check: their data is broken (a truncated JPEG, a corrupt PNG).
     const why = isA<Blob>(source, 'Blob')
-      ? `it is not an image this browser decodes (${(e as Error).message})`
+      ? `the browser cannot decode it (${(e as Error).message})`
       : (e as Error).message;
-    throw new Error(`cannot decode image ${label}: ${why}`);
+    throw new ImageError(label, why);
   }
   try {
     return bitmapPixels(bitmap, label);

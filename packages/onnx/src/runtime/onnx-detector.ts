@@ -8,6 +8,13 @@ import { type Detections, detectionsFromScores } from '@ssd/modeling';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/io-names';
+import {
+  checkOnnxModel,
+  checkRunOutputs,
+  type ExpectedExport,
+  expectedExport,
+  OnnxModelError,
+} from './check-model';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
 import { defaultThreads } from './threads';
 
@@ -22,30 +29,6 @@ export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Arra
     }
   }
   return out;
-}
-
-/** The static dimension of a value's shape at `axis`, or null where it is symbolic or unknown. */
-function staticDim(
-  values: readonly InferenceSession.ValueMetadata[],
-  name: string,
-  axis: number,
-): number | null {
-  const value = values.find((v) => v.name === name);
-  const dim = value?.isTensor ? value.shape[axis] : undefined;
-  return typeof dim === 'number' ? dim : null;
-}
-
-/** What of the model's input size and class count disagrees with the config, or null. */
-function configMismatch(session: InferenceSession, cfg: SSDConfig): string | null {
-  const size = staticDim(session.inputMetadata, ONNX_INPUT, 2);
-  if (size !== null && size !== cfg.INPUT.IMAGE_SIZE) {
-    return `its input is ${size}×${size} but INPUT.IMAGE_SIZE is ${cfg.INPUT.IMAGE_SIZE}`;
-  }
-  const classes = staticDim(session.outputMetadata, ONNX_SCORES, 2);
-  if (classes !== null && classes !== cfg.MODEL.NUM_CLASSES) {
-    return `it gives ${classes} classes but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`;
-  }
-  return null;
 }
 
 /** Options of `OnnxDetector.load`. */
@@ -66,15 +49,23 @@ export interface OnnxOutputs {
 
 /** A `.onnx` detector (as `ssd export` writes) with the config that describes it; call `dispose()`. */
 export class OnnxDetector {
+  private readonly expected: ExpectedExport;
+
   private constructor(
     readonly cfg: SSDConfig,
     private readonly ort: OnnxRuntime,
     private readonly session: InferenceSession,
-  ) {}
+    /** The model file, named when the model fails. */
+    readonly file: string,
+  ) {
+    this.expected = expectedExport(cfg);
+  }
 
   /**
    * Opens `model` (a path, or the file's bytes: what a page has) in ONNX Runtime; `cfg` supplies post-processing
-   * and the input size.
+   * and the input size. The model is checked first against what `ssd export` writes for `cfg` (see
+   * `checkOnnxModel`): a model with other inputs or outputs, or tensors its input does not bound, is refused
+   * before ONNX Runtime sees it.
    */
   static async load(
     model: string | Uint8Array,
@@ -82,6 +73,7 @@ export class OnnxDetector {
     options: OnnxDetectorOptions = {},
   ): Promise<OnnxDetector> {
     const file = typeof model === 'string' ? model : (options.name ?? '<ONNX model bytes>');
+    checkOnnxModel(file, cfg, typeof model === 'string' ? undefined : model);
     const ort = await loadOnnxRuntime();
     const sessionOptions: InferenceSession.SessionOptions = {
       executionProviders: [...(options.executionProviders ?? ['cpu'])],
@@ -100,30 +92,23 @@ export class OnnxDetector {
     } catch (e) {
       throw new Error(`cannot load ONNX model ${file}: ${(e as Error).message}`);
     }
-    const isExport =
-      session.inputNames.length === 1 &&
-      session.inputNames[0] === ONNX_INPUT &&
-      [ONNX_SCORES, ONNX_BOXES].every((n) => session.outputNames.includes(n));
-    const mismatch = isExport ? configMismatch(session, cfg) : null;
-    if (!isExport || mismatch) {
-      await session.release();
-      throw new Error(
-        isExport
-          ? `${file} does not fit the config: ${mismatch}; is the config the one it was exported with?`
-          : `${file} is not an ssd export: expected input '${ONNX_INPUT}' and outputs '${ONNX_SCORES}', '${ONNX_BOXES}'; it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
-      );
-    }
-    return new OnnxDetector(cfg, ort, session);
+    return new OnnxDetector(cfg, ort, session, file);
   }
 
   /** Runs the graph on NCHW images [N, 3, S, S] (S = INPUT.IMAGE_SIZE), mean subtracted. */
   async run(images: Float32Array, batchSize: number): Promise<OnnxOutputs> {
     const size = this.cfg.INPUT.IMAGE_SIZE;
     const input = new this.ort.Tensor('float32', images, [batchSize, 3, size, size]);
-    const out = await this.session.run({ [ONNX_INPUT]: input });
-    const scores = out[ONNX_SCORES]!;
-    const boxes = out[ONNX_BOXES]!;
-    return { scores: scores.data as Float32Array, boxes: boxes.data as Float32Array };
+    let out: InferenceSession.ReturnType;
+    try {
+      out = await this.session.run({ [ONNX_INPUT]: input });
+    } catch (e) {
+      throw new OnnxModelError(
+        `the ONNX model ${this.file} failed on a batch of ${batchSize}: ${(e as Error).message}; the model is at fault, not the images`,
+      );
+    }
+    checkRunOutputs(this.file, this.expected, batchSize, out);
+    return { scores: out[ONNX_SCORES]!.data as Float32Array, boxes: out[ONNX_BOXES]!.data as Float32Array };
   }
 
   /** Detections per image for mean-subtracted NHWC images (as SSDDetector.detect), boxes in input pixels. */

@@ -4,22 +4,22 @@
  * info, the object (tensors refer to storages by key), the sorted storage keys — then each storage's raw data,
  * an int64 element count followed by the elements.
  */
+import { cutText } from '@ssd/files';
 import { HOST_IS_LITTLE_ENDIAN } from './dtypes';
-import { TorchStorage } from './tensor';
+import type { TensorLimit } from './storage-loader';
+import { CopyBudget, TorchStorage } from './tensor';
 import { StorageType } from './torch-globals';
 import { PickleCallable, SET_STATE, type UnpickleOptions, unpickleFirst } from './unpickle';
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 
-/** Whether `bytes` start like a legacy-format file (a pickle whose value is the magic number). */
-export function looksLikeLegacyTorchFile(bytes: Uint8Array): boolean {
-  if (bytes[0] !== 0x80) return false;
-  try {
-    return unpickleFirst(bytes.subarray(0, 64)).value === MAGIC_NUMBER;
-  } catch {
-    return false;
-  }
+/** The bounds a legacy file is read within (the zip format's, see `readTorchCheckpoint`). */
+export interface LegacyLimits {
+  /** The most bytes each of its pickles may take. */
+  maxPickleBytes: number;
+  /** The most bytes its storages together may take. */
+  tensorLimit: TensorLimit;
 }
 
 interface StorageRef {
@@ -27,10 +27,13 @@ interface StorageRef {
   numel: number;
 }
 
-/** Parses `('storage', torch.XStorage, key, location, numel, view_metadata)`, PyTorch's legacy persistent id. */
-function storageRef(pid: unknown, source: string): { key: string; ref: StorageRef } {
+/**
+ * Parses `('storage', torch.XStorage, key, location, numel, view_metadata)`, PyTorch's legacy persistent id.
+ * Called from the unpickler's persistent_load, which names the file in the messages.
+ */
+function storageRef(pid: unknown): { key: string; ref: StorageRef } {
   if (!Array.isArray(pid) || pid.length !== 6 || pid[0] !== 'storage') {
-    throw new Error(`${source}: not supported: persistent id other than a storage reference`);
+    throw new Error('not supported: persistent id other than a storage reference');
   }
   const [, type, key, , numel, view] = pid;
   if (
@@ -39,9 +42,9 @@ function storageRef(pid: unknown, source: string): { key: string; ref: StorageRe
     !Number.isSafeInteger(numel) ||
     numel < 0
   ) {
-    throw new Error(`${source}: bad storage reference for key '${String(key)}'`);
+    throw new Error(`bad storage reference for key '${cutText(String(key))}'`);
   }
-  if (view !== null) throw new Error(`${source}: not supported: storage views (key '${key}')`);
+  if (view !== null) throw new Error(`not supported: storage views (key '${cutText(key)}')`);
   return { key, ref: { type, numel } };
 }
 
@@ -57,16 +60,25 @@ function stubbedGlobals(globals: ReadonlyMap<string, unknown>): Map<string, unkn
   return stub;
 }
 
-/** Unpickles a legacy-format file's object, its tensors' storages read from after the pickles. */
+/**
+ * Unpickles a legacy-format file's object, its tensors' storages read from after the pickles, within `limits`:
+ * each pickle at most `maxPickleBytes`, the storages together at most the tensor limit (checked before each is
+ * decoded), and the tensors' copies within one {@link CopyBudget} for the whole file.
+ */
 export function readLegacyTorchFile(
   bytes: Uint8Array,
   source: string,
   globals: ReadonlyMap<string, unknown>,
+  limits: LegacyLimits,
 ): unknown {
   if (!HOST_IS_LITTLE_ENDIAN) throw new Error('not supported: reading checkpoints on a big-endian host');
   let at = 0;
   const next = (options: UnpickleOptions = {}): unknown => {
-    const { value, end } = unpickleFirst(bytes.subarray(at), { source, ...options });
+    const { value, end } = unpickleFirst(bytes.subarray(at), {
+      source,
+      maxBytes: limits.maxPickleBytes,
+      ...options,
+    });
     at += end;
     return value;
   };
@@ -84,7 +96,7 @@ export function readLegacyTorchFile(
   next({
     globals: stubbedGlobals(globals),
     persistentLoad: (pid) => {
-      const { key, ref } = storageRef(pid, source);
+      const { key, ref } = storageRef(pid);
       refs.set(key, ref);
       return null;
     },
@@ -95,25 +107,35 @@ export function readLegacyTorchFile(
     throw new Error(`${source}: bad storage key list`);
   }
   const storages = new Map<string, TorchStorage>();
+  const budget = new CopyBudget();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let totalBytes = 0;
   for (const key of keys as string[]) {
     const ref = refs.get(key);
-    if (at + 8 > bytes.length) throw new Error(`${source}: truncated before storage '${key}'`);
+    const named = cutText(key);
+    if (at + 8 > bytes.length) throw new Error(`${source}: truncated before storage '${named}'`);
     const numel = Number(view.getBigInt64(at, true));
     at += 8;
     if (!ref) {
-      throw new Error(`${source}: storage '${key}' is listed but no tensor uses it`);
+      throw new Error(`${source}: storage '${named}' is listed but no tensor uses it`);
     }
+    if (storages.has(key)) throw new Error(`${source}: storage '${named}' is listed twice`);
     const { spec } = ref.type;
     const byteLength = numel * spec.itemSize;
-    if (numel < ref.numel || at + byteLength > bytes.length) {
-      throw new Error(`${source}: storage '${key}' is truncated (is the download complete?)`);
+    if (numel < ref.numel || !Number.isSafeInteger(byteLength) || at + byteLength > bytes.length) {
+      throw new Error(`${source}: storage '${named}' is truncated (is the download complete?)`);
+    }
+    totalBytes += byteLength;
+    if (totalBytes > limits.tensorLimit.bytes) {
+      throw new Error(
+        `${source}: storage '${named}' brings the tensors to ${totalBytes} bytes, more than the ${limits.tensorLimit.bytes} allowed (${limits.tensorLimit.reason})`,
+      );
     }
     // Typed-array views need an item-aligned offset; copy the bytes when they are not aligned (into a new
     // Uint8Array: a Node Buffer's own slice() would still be a view).
     const raw = bytes.subarray(at, at + byteLength);
     const aligned = raw.byteOffset % spec.itemSize === 0 ? raw : new Uint8Array(raw);
-    storages.set(key, new TorchStorage(`${source}#${key}`, spec.dtype, spec.decode(aligned, numel)));
+    storages.set(key, new TorchStorage(named, spec.dtype, spec.decode(aligned, numel), budget));
     at += byteLength;
   }
   // Pass 2 rebuilds the object with the real storages.
@@ -121,9 +143,9 @@ export function readLegacyTorchFile(
     source,
     globals,
     persistentLoad: (pid) => {
-      const { key } = storageRef(pid, source);
+      const { key } = storageRef(pid);
       const storage = storages.get(key);
-      if (!storage) throw new Error(`${source}: storage '${key}' has no data`);
+      if (!storage) throw new Error(`storage '${cutText(key)}' has no data`);
       return storage;
     },
   }).value;

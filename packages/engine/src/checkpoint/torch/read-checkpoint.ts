@@ -1,4 +1,5 @@
-import { looksLikeLegacyTorchFile, readLegacyTorchFile } from './legacy-format';
+import { cutText } from '@ssd/files';
+import { readLegacyTorchFile } from './legacy-format';
 import { readCheckpointBytes } from './read-file';
 import { buildStorageLoader, type TensorLimit } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
@@ -28,8 +29,14 @@ export interface ReadCheckpointOptions {
  */
 const MAX_INFLATION = 16;
 
-/** Largest `data.pkl` read: a state_dict's pickle takes about a hundred bytes per tensor. */
+/** Largest `data.pkl` (or legacy object pickle) read: a state_dict's pickle takes about a hundred bytes per tensor. */
 const MAX_PICKLE_BYTES = 64 * 2 ** 20;
+
+/** Longest state_dict key: tensor names are dotted module paths, tens of characters long. */
+const MAX_KEY_LENGTH = 1024;
+
+/** What starts a pickle (PROTO): PyTorch's legacy format is a run of pickles. */
+const PICKLE_PROTO = 0x80;
 
 /** The `<archive>` folder that holds `data.pkl`; torch.save names it after the file. */
 function findArchivePrefix(archive: ZipArchive, source: string): string {
@@ -56,6 +63,11 @@ function toStateDict(dict: Map<unknown, unknown>, source: string): Map<string, T
   for (const [key, value] of dict) {
     if (typeof key !== 'string')
       throw new Error(`${source}: a state_dict key is a ${typeof key}, not a string`);
+    if (key.length > MAX_KEY_LENGTH) {
+      throw new Error(
+        `${source}: a state_dict key of ${key.length} characters is refused (tensor names are at most ${MAX_KEY_LENGTH}): '${cutText(key)}'`,
+      );
+    }
     if (!isTorchTensor(value)) throw new Error(`${source}: state_dict entry '${key}' is not a tensor`);
     stateDict.set(key, value);
   }
@@ -76,7 +88,7 @@ function splitCheckpoint(root: unknown, source: string): TorchCheckpoint {
     return { stateDict: toStateDict(model, source), extras: Object.fromEntries(extras) };
   }
   if ([...root.values()].every(isTorchTensor)) return { stateDict: toStateDict(root, source), extras: {} };
-  const names = [...root.keys()].map(keyName);
+  const names = [...root.keys()].map((key) => cutText(keyName(key)));
   const keys =
     names.length > 10 ? `${names.slice(0, 10).join(', ')}, … ${names.length} in all` : names.join(', ');
   throw new Error(`${source}: no 'model' state_dict and the root is not a state_dict (keys: ${keys})`);
@@ -94,25 +106,33 @@ function tighterLimit(given: TensorLimit | undefined, fileBytes: number): Tensor
 /**
  * Reads a `torch.save` checkpoint (a path or its bytes; the zip format, or the legacy one of PyTorch < 1.6)
  * without running any Python-side code: only the globals a state_dict needs are allowed, anything else is
- * refused by name. Bounds (zip format): time linear in the file's size; memory the file, plus the storages
- * tensors refer to (at most the tensor limit: 16× the file's size, or less when given; entries no tensor
- * refers to are never inflated), plus the tensors' copies (at most 4× their storages).
+ * refused by name. Bounds (both formats): time linear in the file's size; memory the file (with a tensor
+ * limit, a file larger than that limit plus the pickle cap is refused unread), plus the pickle's objects (at
+ * most 2^20), plus the storages tensors refer to (at most the tensor limit: 16× the file's size, or less when
+ * given; zip entries no tensor refers to are never inflated), plus the tensors' copies (at most 4× their
+ * storages).
  */
 export function readTorchCheckpoint(
   source: string | Uint8Array,
   options: ReadCheckpointOptions = {},
 ): TorchCheckpoint {
   const name = typeof source === 'string' ? source : (options.name ?? '<checkpoint bytes>');
-  const bytes = typeof source === 'string' ? readCheckpointBytes(source) : source;
-  if (looksLikeLegacyTorchFile(bytes)) {
-    return splitCheckpoint(readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS), name);
+  const bytes =
+    typeof source === 'string' ? readCheckpointBytes(source, options.tensorLimit, MAX_PICKLE_BYTES) : source;
+  const limit = tighterLimit(options.tensorLimit, bytes.length);
+  if (bytes[0] === PICKLE_PROTO) {
+    const legacy = readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS, {
+      maxPickleBytes: MAX_PICKLE_BYTES,
+      tensorLimit: limit,
+    });
+    return splitCheckpoint(legacy, name);
   }
   const archive = new ZipArchive(bytes, name);
   const prefix = findArchivePrefix(archive, name);
   checkByteOrder(archive, prefix, name);
   const root = unpickle(archive.read(`${prefix}/data.pkl`, MAX_PICKLE_BYTES), {
     globals: STATE_DICT_GLOBALS,
-    persistentLoad: buildStorageLoader(archive, prefix, tighterLimit(options.tensorLimit, bytes.length)),
+    persistentLoad: buildStorageLoader(archive, prefix, limit),
     source: `${name} (${prefix}/data.pkl)`,
   });
   return splitCheckpoint(root, name);

@@ -1,3 +1,4 @@
+import { cutText } from '@ssd/files';
 import { OP, UNSUPPORTED_OP_NAMES } from './pickle-opcodes';
 
 /**
@@ -27,13 +28,17 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown) => unknown;
   /** Name of the pickle's origin, used in error messages. */
   source?: string;
+  /** The most bytes the pickle may take (STOP included); a longer one is refused once it passes this. */
+  maxBytes?: number;
 }
 
 const MAX_PROTOCOL = 5;
 /**
- * Most objects (containers, bytes, call results) a pickle may make. A one-byte opcode such as `}`
- * makes a ~200-byte object, so this, not the pickle's size, bounds its memory (~200 MB); a state_dict
- * makes about six per tensor.
+ * Most objects a pickle may make and hold: containers, bytes and call results made, items added to
+ * containers and memo entries (all counted as made), plus the stack's items and marks (counted while there).
+ * A one-byte opcode such as `}` makes a ~200-byte object, and one such as `2` (DUP) or `\x94` (MEMOIZE)
+ * adds a slot, so this, not the pickle's size, bounds its memory (~200 MB); a state_dict makes about a
+ * dozen per tensor.
  */
 const MAX_OBJECTS = 2 ** 20;
 /**
@@ -51,8 +56,13 @@ function describe(value: unknown): string {
   if (value === null) return 'None';
   if (Array.isArray(value)) return Object.isFrozen(value) ? 'tuple' : 'list';
   if (value instanceof Map) return 'dict';
-  if (value instanceof PickleCallable) return `global '${value.qualifiedName}'`;
+  if (value instanceof PickleCallable) return `global '${cutText(value.qualifiedName)}'`;
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+}
+
+/** A global's name for a message (a pickle's GLOBAL line may be megabytes long). */
+function globalName(module: string, name: string): string {
+  return cutText(`${module}.${name}`);
 }
 
 /** Little-endian two's-complement integer → number when exact, else bigint (Python LONG1/LONG4). */
@@ -82,8 +92,10 @@ class Unpickler {
   private readonly marks: number[] = [];
   private readonly memo = new Map<number, unknown>();
   private readonly source: string;
-  /** Objects made so far (see MAX_OBJECTS). */
-  private objects = 0;
+  /** Objects made, items added and memo entries so far (see MAX_OBJECTS). */
+  private made = 0;
+  /** Where the pickle must have ended: the end of the bytes, or `options.maxBytes`. */
+  private readonly end: number;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -91,6 +103,7 @@ class Unpickler {
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.source = options.source ?? '<pickle>';
+    this.end = Math.min(bytes.length, options.maxBytes ?? Number.POSITIVE_INFINITY);
   }
 
   private fail(message: string): never {
@@ -98,7 +111,8 @@ class Unpickler {
   }
 
   private take(n: number, what: string): number {
-    if (n > this.bytes.length - this.pos) {
+    if (n > this.end - this.pos) {
+      if (this.end < this.bytes.length) this.tooLong();
       this.fail(`pickle truncated: ${what} needs ${n} bytes, ${this.bytes.length - this.pos} left`);
     }
     const at = this.pos;
@@ -138,22 +152,45 @@ class Unpickler {
     }
   }
 
+  private tooLong(): never {
+    return this.fail(`pickle is longer than the ${this.options.maxBytes} bytes allowed`);
+  }
+
   private line(): string {
-    const end = this.bytes.indexOf(0x0a, this.pos);
-    if (end < 0) this.fail('pickle truncated: GLOBAL name has no end of line');
+    const end = this.bytes.subarray(0, this.end).indexOf(0x0a, this.pos);
+    if (end < 0) {
+      if (this.end < this.bytes.length) this.tooLong();
+      this.fail('pickle truncated: GLOBAL name has no end of line');
+    }
     return this.text(end - this.pos + 1).slice(0, -1);
+  }
+
+  /** Counts `n` more objects made (or items added, or memo entries) against the budget. */
+  private charge(n: number): void {
+    this.made += n;
+    if (this.made + this.stack.length + this.marks.length > MAX_OBJECTS) {
+      this.fail(
+        `pickle makes more than ${MAX_OBJECTS} objects (made, added to containers, memoised or on its stack); a state_dict needs about a dozen per tensor`,
+      );
+    }
   }
 
   private push(value: unknown): void {
     this.stack.push(value);
+    this.charge(0);
   }
 
   /** Pushes a newly made object (container, bytes, call result), counting it against the budget. */
   private pushNew(value: unknown): void {
-    if (++this.objects > MAX_OBJECTS) {
-      this.fail(`pickle makes more than ${MAX_OBJECTS} objects; a state_dict needs a few per tensor`);
-    }
     this.stack.push(value);
+    this.charge(1);
+  }
+
+  /** Memoises the top of the stack at `index`; a new entry counts against the budget. */
+  private memoPut(index: number): void {
+    const value = this.top();
+    if (!this.memo.has(index)) this.charge(1);
+    this.memo.set(index, value);
   }
 
   private pop(): unknown {
@@ -175,6 +212,13 @@ class Unpickler {
     return this.stack.splice(height);
   }
 
+  /** {@link popMark}, the items counted as added to the container they are about to fill. */
+  private popMarkCharged(): unknown[] {
+    const items = this.popMark();
+    this.charge(items.length);
+    return items;
+  }
+
   /** A LONG1/LONG4 integer of `n` bytes; wider ones are refused before they are read. */
   private long(n: number): number | bigint {
     if (n > MAX_LONG_BYTES) {
@@ -191,7 +235,7 @@ class Unpickler {
   private resolveGlobal(module: string, name: string): unknown {
     const qualifiedName = `${module}.${name}`;
     const globals = this.options.globals;
-    if (!globals?.has(qualifiedName)) this.fail(`pickle global '${qualifiedName}' is not allowed`);
+    if (!globals?.has(qualifiedName)) this.fail(`pickle global '${globalName(module, name)}' is not allowed`);
     return globals.get(qualifiedName);
   }
 
@@ -203,6 +247,7 @@ class Unpickler {
 
   private setItems(items: unknown[], opName: string): void {
     const dict = this.target((v): v is Map<unknown, unknown> => v instanceof Map, opName);
+    this.charge(items.length >> 1);
     for (let i = 0; i + 1 < items.length; i += 2) dict.set(items[i], items[i + 1]);
   }
 
@@ -211,11 +256,13 @@ class Unpickler {
     const callable = this.pop();
     if (!(callable instanceof PickleCallable)) this.fail(`pickle REDUCE calls a ${describe(callable)}`);
     if (!Array.isArray(args)) this.fail(`pickle REDUCE of '${callable.qualifiedName}' has no argument tuple`);
+    let result: unknown;
     try {
-      this.pushNew(callable.call(args));
+      result = callable.call(args);
     } catch (error) {
       this.fail(`${callable.qualifiedName}: ${(error as Error).message}`);
     }
+    this.pushNew(result);
   }
 
   private persistentLoad(): void {
@@ -244,6 +291,7 @@ class Unpickler {
         return true;
       case OP.MARK:
         this.marks.push(this.stack.length);
+        this.charge(0);
         return false;
       case OP.POP:
         this.pop();
@@ -255,13 +303,13 @@ class Unpickler {
         this.push(this.top());
         return false;
       case OP.BINPUT:
-        this.memo.set(this.u8(), this.top());
+        this.memoPut(this.u8());
         return false;
       case OP.LONG_BINPUT:
-        this.memo.set(this.u32(), this.top());
+        this.memoPut(this.u32());
         return false;
       case OP.MEMOIZE:
-        this.memo.set(this.memo.size, this.top());
+        this.memoPut(this.memo.size);
         return false;
       case OP.BINGET:
         this.push(this.memoGet(this.u8()));
@@ -319,7 +367,7 @@ class Unpickler {
         this.pushNew(Object.freeze([]));
         return false;
       case OP.TUPLE:
-        this.pushNew(Object.freeze(this.popMark()));
+        this.pushNew(Object.freeze(this.popMarkCharged()));
         return false;
       case OP.TUPLE1: {
         const a = this.pop();
@@ -343,16 +391,18 @@ class Unpickler {
         this.pushNew([]);
         return false;
       case OP.LIST:
-        this.pushNew(this.popMark());
+        this.pushNew(this.popMarkCharged());
         return false;
       case OP.APPEND: {
         const item = this.pop();
         this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPEND').push(item);
+        this.charge(1);
         return false;
       }
       case OP.APPENDS: {
         const items = this.popMark();
         const list = this.target((v): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v), 'APPENDS');
+        this.charge(items.length);
         // One by one: spreading a long run of items as arguments overflows the call stack.
         for (const item of items) list.push(item);
         return false;
@@ -379,11 +429,12 @@ class Unpickler {
         this.pushNew(new Set());
         return false;
       case OP.FROZENSET:
-        this.pushNew(new Set(this.popMark()));
+        this.pushNew(new Set(this.popMarkCharged()));
         return false;
       case OP.ADDITEMS: {
         const items = this.popMark();
         const set = this.target((v): v is Set<unknown> => v instanceof Set, 'ADDITEMS');
+        this.charge(items.length);
         for (const item of items) set.add(item);
         return false;
       }
@@ -428,11 +479,12 @@ class Unpickler {
   }
 
   run(): unknown {
-    while (this.pos < this.bytes.length) {
+    while (this.pos < this.end) {
       this.opStart = this.pos;
       if (this.step(this.bytes[this.pos++])) return this.pop();
     }
     this.opStart = this.pos;
+    if (this.end < this.bytes.length) this.tooLong();
     return this.fail('pickle truncated: no STOP opcode');
   }
 }
