@@ -52,3 +52,4 @@ export {
   loadDetector,
 } from './inference/load-detector.browser';
 export type { DetectedObject, ImageResult } from './inference/predictor';
+export { type ResultEntry, resultEntry } from './inference/result-entry';

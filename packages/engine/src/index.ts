@@ -31,4 +31,5 @@ export { loadWeights } from './checkpoint/weights';
 export { type Detector, isOnnxFile } from './inference/detector';
 export { type LoadedDetector, loadDetector } from './inference/load-detector';
 export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
+export { type ResultEntry, resultEntry } from './inference/result-entry';
 export { createProgress, type Progress, type ProgressOptions } from './util/progress';

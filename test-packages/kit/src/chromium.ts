@@ -99,15 +99,21 @@ export function probeChromiumWebGpu(): ChromiumAdapter | null {
   return chromiumAdapter;
 }
 
-/** Launches headless chromium (one per test file: each launch takes seconds). */
-export async function launchChromium(): Promise<Browser> {
+/** Chromium's stand-in camera, which getUserMedia gives pages without asking (a moving test pattern). */
+export const FAKE_CAMERA_ARGS: readonly string[] = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/** Launches headless chromium with `CHROMIUM_ARGS` and `extraArgs` (one per test file: each launch takes seconds). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('chromium is not installed (bash .ci/chromium installs it)');
   ensureRuntimeDir();
   return puppeteer.launch({
     executablePath,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR! },
     protocolTimeout: 300_000,
   });

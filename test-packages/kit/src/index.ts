@@ -5,6 +5,7 @@ export {
   chromiumPath,
   contentType,
   describeChromium,
+  FAKE_CAMERA_ARGS,
   launchChromium,
   probeChromiumWebGpu,
   type Route,
