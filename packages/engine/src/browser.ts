@@ -44,6 +44,8 @@ export {
   readTorchCheckpoint,
   type TorchCheckpoint,
 } from './checkpoint/torch/read-checkpoint';
+export type { TensorLimit } from './checkpoint/torch/storage-loader';
+export type { TorchTensor } from './checkpoint/torch/tensor';
 export { loadWeightBytes, type WeightsFormat } from './checkpoint/weight-bytes';
 export { type Detector, isOnnxFile } from './inference/detector';
 export {
