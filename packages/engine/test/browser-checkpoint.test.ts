@@ -137,6 +137,11 @@ describe('checkpoint sources in a page', () => {
       expect(Buffer.from(got.bytes).equals(bytes)).toBe(true);
       expect(progress[0]).toBe(0);
       expect(progress[progress.length - 1]).toBe(bytes.length);
+      // A zoo name brings at most a quarter over its published size (25.5 MB for this one).
+      server.files.set('/big/mobilenet_v2_ssd320_voc0712_v2.pth', new Uint8Array(33 * 2 ** 20));
+      await expect(readCheckpoint(CONFIG, { mirror: `${server.base}/big/` })).rejects.toThrow(
+        /mobilenet_v2_ssd320_voc0712_v2\.pth is 34603008 bytes or more, more than the 33423360 allowed for it$/,
+      );
       await expect(readCheckpoint(`${server.base}/missing.pth`)).rejects.toThrow(
         `cannot download ${server.base}/missing.pth: HTTP 404`,
       );

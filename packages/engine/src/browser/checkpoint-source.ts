@@ -2,7 +2,7 @@
  * Checkpoints in a page: a URL (or a model zoo name, through a mirror), a File from a file input or a drop, or
  * bytes; their format from the name, else from the bytes.
  */
-import { findZooModel } from '../checkpoint/model-zoo';
+import { findZooModel, zooDownloadLimit } from '../checkpoint/model-zoo';
 import { absoluteUrl, type BrowserDownloadOptions, fetchCached } from './download';
 
 /** What a page can give as a checkpoint. */
@@ -75,9 +75,9 @@ export function checkpointUrl(ckpt: string, mirror?: string): string {
 }
 
 /**
- * Reads `ckpt` — a URL (relative to the page), a model zoo name (`mobilenet_v2_ssd320_voc0712`, from `mirror`),
- * a File or Blob, or bytes — into memory, with its name and format. Downloads are cached (Cache API) and
- * report progress.
+ * Reads `ckpt` — a URL (relative to the page), a model zoo name (`mobilenet_v2_ssd320_voc0712`, from `mirror`,
+ * at most a quarter over its published size), a File or Blob, or bytes — into memory, with its name and format.
+ * Downloads are cached (Cache API) and report progress.
  */
 export async function readCheckpoint(
   ckpt: CheckpointSource,
@@ -85,7 +85,9 @@ export async function readCheckpoint(
 ): Promise<CheckpointBytes> {
   if (typeof ckpt === 'string') {
     const url = absoluteUrl(checkpointUrl(ckpt, options.mirror));
-    const bytes = await fetchCached(url, options);
+    // A zoo name only ever brings its own file: at most a quarter over its published size (as in Node).
+    const zoo = findZooModel(ckpt);
+    const bytes = await fetchCached(url, zoo ? { maxBytes: zooDownloadLimit(zoo), ...options } : options);
     return { bytes, name: url, format: formatOf(bytes, options.name ?? url) };
   }
   if (ckpt instanceof Blob) {
