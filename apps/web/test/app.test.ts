@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, VOC_CLASSES } from '@ssd/config';
-import { initBackend, Predictor, type ResultEntry, writeTorchCheckpoint } from '@ssd/engine';
-import { buildDetectionModel } from '@ssd/modeling';
+import { initBackend, loadDetector, Predictor, type ResultEntry, writeTorchCheckpoint } from '@ssd/engine';
+import { buildDetectionModel, type SSDDetector } from '@ssd/modeling';
+import { exportOnnx } from '@ssd/onnx';
 import {
   demoImages,
   describeChromium,
@@ -36,6 +37,7 @@ describeChromium('the demo app (apps/web) in headless chromium', () => {
   let page: Page;
   const work = path.join(tmpdir(), `ssd-web-test-${process.pid}`);
   let expected: ResultEntry;
+  const onnxFile = path.join(work, `${CONFIG}.onnx`);
 
   beforeAll(async () => {
     // The static build the README tells users to serve (pnpm build makes it; built here when missing).
@@ -67,6 +69,10 @@ describeChromium('the demo app (apps/web) in headless chromium', () => {
       writeTorchCheckpoint({ stateDict: six.torchStateDict(), extras: {} }),
     );
     six.dispose();
+    // The same weights as an ONNX export, as `ssd export` writes it.
+    const { model } = await loadDetector(cfg, REFERENCE_PTH, () => {});
+    writeFileSync(onnxFile, exportOnnx(model as SSDDetector));
+    model.dispose();
     // The app, and a mirror holding the zoo's MobileNetV2 file under its published name.
     server = await startServer(
       { '/mirror/mobilenet_v2_ssd320_voc0712_v2.pth': REFERENCE_PTH },
@@ -169,7 +175,7 @@ describeChromium('the demo app (apps/web) in headless chromium', () => {
     expect(await errorShown()).toBe('');
   }, 120_000);
 
-  it('loads the config’s model-zoo file through a mirror URL', async () => {
+  it('loads the config’s model-zoo file through a mirror URL, then from the page’s cache', async () => {
     await page.select('#source', 'zoo');
     await page.$eval(
       '#mirror',
@@ -178,10 +184,29 @@ describeChromium('the demo app (apps/web) in headless chromium', () => {
       },
       `${server.origin}/mirror/`,
     );
-    expect(await load()).toEqual({
+    const ready = {
       status: `Ready: ${CONFIG} from the model zoo. Drop images or start the camera.`,
       error: '',
+    };
+    expect(await load()).toEqual(ready);
+    expect(await load()).toEqual(ready);
+    // Downloaded once: the second load read the Cache API's copy.
+    expect(server.requests.filter((r) => r.startsWith('/mirror/'))).toEqual([
+      '/mirror/mobilenet_v2_ssd320_voc0712_v2.pth',
+    ]);
+  }, 120_000);
+
+  it('loads an .onnx export from disk and runs it on ONNX Runtime Web', async () => {
+    expect(await loadFile(onnxFile)).toEqual({
+      status: `Ready: ${CONFIG} from ${path.basename(onnxFile)}. Drop images or start the camera.`,
+      error: '',
     });
+    expect(await text('#backend')).toBe('ONNX Runtime Web · wasm');
+    await giveImages(PHOTO);
+    expect(await errorShown()).toBe('');
+    expect(await text('#results')).toContain(
+      `${path.basename(PHOTO)}: ${expected.detections.length} objects`,
+    );
   }, 120_000);
 
   it('shows a clear message for a file that is not an image', async () => {

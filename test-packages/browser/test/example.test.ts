@@ -25,9 +25,57 @@ import { type PageWatch, waitFor, watchPage } from '../src/page';
 import { readmeExample, replaceOnce } from '../src/readme-example';
 
 const CONFIG = 'mobilenet_v2_ssd320_voc0712';
+
+/**
+ * A page that gives `detect` the first photo as every kind of image a page holds (and three it cannot read): the
+ * objects must be the same for each, as the pixels are.
+ */
+const INPUTS_PAGE = `
+import { loadConfig, VOC_CLASSES } from '@ssd/config';
+import { Predictor } from '@ssd/engine';
+import { decodeImage } from '@ssd/image';
+
+const cfg = loadConfig('${CONFIG}', ['MODEL.DEVICE', 'wasm']);
+const predictor = await Predictor.load(cfg, '${CONFIG}.pth', VOC_CLASSES, () => {});
+const img = document.querySelector('img');
+await img.decode();
+const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+const blob = new Blob([bytes], { type: 'image/jpeg' });
+const bitmap = await createImageBitmap(blob);
+const canvas = document.createElement('canvas');
+canvas.width = bitmap.width;
+canvas.height = bitmap.height;
+canvas.getContext('2d').drawImage(bitmap, 0, 0);
+const offscreen = new OffscreenCanvas(bitmap.width, bitmap.height);
+offscreen.getContext('2d').drawImage(bitmap, 0, 0);
+const imageData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+const inputs = {
+  img, url: img.src, bytes, arrayBuffer: bytes.slice().buffer, blob, file: new File([bytes], 'photo.jpg'), bitmap,
+  canvas, offscreen, imageData, decoded: await decodeImage(blob),
+};
+const objects = {};
+for (const [name, input] of Object.entries(inputs)) objects[name] = (await predictor.detect(input, 0.5)).objects;
+const errors = {};
+const unreadable = {
+  missing: 'missing.jpg',
+  text: new File(['not an image'], 'notes.txt'),
+  svg: new File(['<svg xmlns="http://www.w3.org/2000/svg"></svg>'], 'drawing.svg'),
+};
+for (const [name, input] of Object.entries(unreadable)) {
+  try {
+    await predictor.detect(input, 0.5);
+  } catch (e) {
+    errors[name] = e.message;
+  }
+}
+window.__inputs = { objects, errors };
+console.info('inputs done');
+`;
 const PHOTOS = demoImages();
 // On SwiftShader a photo takes ~10 s (and the first ~30 s: its shaders compile): two photos show WebGPU's numbers.
 const WEBGPU_PHOTOS = PHOTOS.slice(0, 2);
+/** The pages this file builds, each served under its name. */
+const PAGES = ['wasm', 'webgpu', 'onnx', 'inputs'];
 
 /** The page: the demo photos as <img>s, and the example's module (as the README's index.html loads it). */
 function indexHtml(photos: readonly string[]): string {
@@ -63,7 +111,7 @@ describeChromium('the README browser example in headless chromium', () => {
     model.dispose();
     predictor.dispose();
     const routes: Record<string, string> = {};
-    for (const page of ['wasm', 'webgpu', 'onnx']) {
+    for (const page of PAGES) {
       routes[`/${page}/${CONFIG}.pth`] = REFERENCE_PTH;
       routes[`/${page}/${CONFIG}.onnx`] = onnxFile;
     }
@@ -71,7 +119,7 @@ describeChromium('the README browser example in headless chromium', () => {
       routes,
       Object.fromEntries([
         ['/photos/', path.dirname(PHOTOS[0]!)],
-        ...['wasm', 'webgpu', 'onnx'].map((p) => [`/${p}/`, path.join(WORK_DIR, p, 'dist')]),
+        ...PAGES.map((p) => [`/${p}/`, path.join(WORK_DIR, p, 'dist')]),
       ]),
     );
     browser = await launchChromium();
@@ -155,5 +203,57 @@ describeChromium('the README browser example in headless chromium', () => {
       watch.console.some((c) => / on ONNX Runtime Web's (wasm|webgpu) execution provider/.test(c.text)),
     ).toBe(true);
     expectNodeObjects(printed, PHOTOS);
+  }, 300_000);
+
+  it('detects the same objects in every kind of image a page holds, and names what it cannot read', async () => {
+    await buildPage('inputs', { 'index.html': indexHtml(PHOTOS.slice(0, 1)), 'main.js': INPUTS_PAGE });
+    const page = await browser.newPage();
+    try {
+      const watch = await watchPage(page, server.origin);
+      await page.goto(`${server.origin}/inputs/index.html`);
+      await waitFor(
+        watch,
+        () => watch.console.some((c) => c.text === 'inputs done'),
+        120_000,
+        'detecting on each kind of image',
+      );
+      const { objects, errors } = await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              __inputs: { objects: Record<string, Detected[]>; errors: Record<string, string> };
+            }
+          ).__inputs,
+      );
+      const reference = node.get(path.basename(PHOTOS[0]!))!;
+      expect(Object.keys(objects).sort()).toEqual(
+        [
+          'arrayBuffer',
+          'bitmap',
+          'blob',
+          'bytes',
+          'canvas',
+          'decoded',
+          'file',
+          'img',
+          'imageData',
+          'offscreen',
+          'url',
+        ].sort(),
+      );
+      for (const [input, found] of Object.entries(objects)) {
+        expect({ input, differences: differences(reference, found) }).toEqual({
+          input,
+          differences: undefined,
+        });
+      }
+      expect(errors).toEqual({
+        missing: `cannot decode image missing.jpg: HTTP 404 Not Found`,
+        text: 'cannot decode image notes.txt: it is text, not one of the formats read (JPEG, PNG, WebP)',
+        svg: 'cannot decode image drawing.svg: it is SVG (a vector format), not one of the formats read (JPEG, PNG, WebP)',
+      });
+    } finally {
+      await page.close();
+    }
   }, 300_000);
 });

@@ -126,6 +126,8 @@ export type Route = string | { readonly body: string | Uint8Array; readonly type
 export interface TestServer {
   /** `http://127.0.0.1:<port>`. */
   readonly origin: string;
+  /** The URL paths requested so far, in order. */
+  readonly requests: readonly string[];
   /** Adds or replaces a route (a URL path such as `/index.html`). */
   route(urlPath: string, route: Route): void;
   close(): Promise<void>;
@@ -158,8 +160,10 @@ export async function startServer(
   folders: Readonly<Record<string, string>> = {},
 ): Promise<TestServer> {
   const table = new Map<string, Route>(Object.entries(routes));
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    requests.push(urlPath);
     let route = table.get(urlPath);
     if (route === undefined) {
       for (const [prefix, folder] of Object.entries(folders)) {
@@ -196,6 +200,7 @@ export async function startServer(
   if (!address || typeof address !== 'object') throw new Error('the test server has no port');
   return {
     origin: `http://127.0.0.1:${address.port}`,
+    requests,
     route: (urlPath, route) => table.set(urlPath, route),
     close: () =>
       new Promise<void>((resolve) => {
