@@ -15,9 +15,11 @@ import { ensureRuntimeDir } from './webgpu';
 export function chromiumPath(): string | undefined {
   const given = process.env.SSD_CHROMIUM;
   if (given) return existsSync(given) ? given : undefined;
-  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
-  const file = found.status === 0 ? found.stdout.trim() : '';
-  return file && existsSync(file) ? file : undefined;
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, 'chromium'))
+    .find((file) => existsSync(file));
 }
 
 /** `describe` where chromium is installed, `describe.skip` elsewhere. */
