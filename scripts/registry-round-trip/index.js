@@ -5,12 +5,14 @@
 //   a) @ssd/eval installs alone and computes a VOC mAP with a known answer (its README's example);
 //   b) the README's detection example runs on a photo with the packages its install line names, and its
 //      browser example, installed by its own install line, bundles with `npx vite build` as written;
-//   c) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
+//   c) @ssd/serve installs with its README's install line and its README example answers a request;
+//   d) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
-//      release, trains 2 iterations through `ssd --require` (one registry across versions) and exports the
-//      result to ONNX with no emitter of its own;
+//      release, trains 2 iterations through `ssd --require` (one registry across versions), exports the
+//      result to ONNX with no emitter of its own, and that CLI's `ssd serve` answers a photo with the trained
+//      checkpoint and drains on SIGTERM;
 // and that .ci/release is idempotent (run again, it publishes nothing). Every package README's example
-// runs in the npm project of (c). The registry is stopped whatever happens.
+// runs in the npm project of (d). The registry is stopped whatever happens.
 //   SSD_ROUND_TRIP_KEEP=1 keeps the temporary folder (its path is printed) for a look after a failure.
 const {
   copyFileSync,
@@ -30,6 +32,7 @@ const { firstJsBlock, installedPackages, readmeBlocks } = require('./readme-bloc
 const { startRedis } = require('./redis');
 const { startRegistry } = require('./registry');
 const { run, userEnv } = require('./run');
+const { serveAndDetect } = require('./serve-check');
 const { tarballProblems } = require('./tarball');
 const { createProject, installedCopies } = require('./user-project');
 
@@ -194,6 +197,18 @@ async function main() {
         check(Math.abs(mAP - (0.5 + 6 / 11) / 2) < 1e-12, `VOC mAP ${mAP}, expected ${(0.5 + 6 / 11) / 2}`);
       });
 
+      await step(`${pm}: @ssd/serve installs as its README says and its example answers a request`, () => {
+        const readme = path.join(ROOT, 'packages/serve/README.md');
+        const install = /```bash\n(npm install [^\n]*)\n```/.exec(readFileSync(readme, 'utf8'));
+        check(install, `${readme} has no npm install line`);
+        const project = createProject(pm, path.join(work, `${pm}-serve`), projectOptions);
+        project.install(installedPackages(install[1]));
+        writeFileSync(path.join(project.dir, 'example.mjs'), firstJsBlock(readme));
+        const out = run('node', ['example.mjs'], { cwd: project.dir, log });
+        // "status width height objects timings": the 32×24 PNG of the example, answered.
+        check(/^200 32 24 [1-9]\d* \{/m.test(out), `the @ssd/serve example printed:\n${out}`);
+      });
+
       detections[pm] = await step(`${pm}: the README's detection example`, () => {
         const project = createProject(pm, path.join(work, `${pm}-detect`), projectOptions);
         project.install(installedPackages(blocks.get('install')));
@@ -334,12 +349,32 @@ async function main() {
             'no ONNX model written',
           );
           if (pm === 'npm') {
-            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says.
-            project.install(['onnxruntime-node@1.30.0'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
+            // @ssd/onnx's example runs an export on ONNX Runtime, an optional peer: added as its README says;
+            // @ssd/serve's example needs @ssd/serve beside the CLI's packages.
+            project.install(['onnxruntime-node@1.30.0', '@ssd/serve'], {
+              ONNXRUNTIME_NODE_INSTALL: 'skip',
+            });
             await runPackageExamples(project.dir, packages, log);
           }
         },
       );
+    }
+
+    for (const pm of MANAGERS) {
+      await step(`${pm}: ${cli}'s ssd serve answers a photo with the plug-in's checkpoint`, async () => {
+        const dir = path.join(work, `${pm}-plugin`);
+        const pointer = path.join(dir, 'outputs/tiny_ssd64/last_checkpoint');
+        const ckpt = path.resolve(path.dirname(pointer), readFileSync(pointer, 'utf8').trim());
+        const served = await serveAndDetect(
+          path.join(dir, 'node_modules', '.bin', 'ssd'),
+          [
+            ...['--require', plugin.name, 'serve', '--config-file', 'tiny_ssd64.yaml', '--ckpt', ckpt],
+            ...['--dataset_type', 'shapes', 'MODEL.DEVICE', 'js'],
+          ],
+          { cwd: dir, photo: PHOTO, log },
+        );
+        check(served.objects.length > 0, `ssd serve found nothing: ${JSON.stringify(served)}`);
+      });
     }
   } finally {
     if (registry) await registry.stop();

@@ -9,6 +9,7 @@ import { exportCommand } from './commands/export';
 import { modelsCommand } from './commands/models';
 import { plotCommand } from './commands/plot';
 import { quickstartCommand } from './commands/quickstart';
+import { serveCommand } from './commands/serve';
 import { testCommand } from './commands/test';
 import { trainCommand } from './commands/train';
 import { workerCommand } from './commands/worker';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     testCommand(),
     demoCommand(),
     exportCommand(),
+    serveCommand(),
     configCommand(),
     datasetCommand(),
     plotCommand(),

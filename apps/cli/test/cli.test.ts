@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { hasWebGpu } from '@ssd-test/kit';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
@@ -45,11 +46,20 @@ describe('ssd', () => {
     for (const c of ['config', 'train', 'test', 'demo', 'dataset', 'backend']) expect(r.out).toContain(c);
   });
 
-  it('backend runs a computation and names the backend', () => {
+  it('backend runs a computation and names the backend; the same for ONNX Runtime’s providers', () => {
     const r = ssd('backend', '--device', 'js');
     expect(r.code).toBe(0);
     expect(r.out).toContain("backend 'cpu'");
     expect(r.out).toContain('checksum 8355840');
+    expect(r.out).toContain('ONNX Runtime 1.30.0 (.onnx models):');
+    expect(r.out).toMatch(/^ {2}cpu: available, 256×256 matmul checksum 8355840 in /m);
+    // WebGPU: available wherever Dawn finds an adapter (Mesa's software one in CI), else it says why not.
+    expect(r.out).toMatch(
+      hasWebGpu()
+        ? /^ {2}webgpu: available on (GPU|software adapter) '.+', 256×256 matmul checksum 8355840 in /m
+        : /^ {2}webgpu: not available: /m,
+    );
+    expect(r.out).toContain("MODEL.DEVICE js runs .onnx models on ONNX Runtime's cpu execution provider");
   });
 
   it('an unknown command fails', () => {

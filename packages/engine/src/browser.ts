@@ -34,7 +34,7 @@ export {
   fetchCached,
 } from './browser/download';
 export type { BrowserOnnxLoader } from './browser/onnx-runtime';
-export { type BrowserRuntime, type DetectInput, Predictor } from './browser/predictor';
+export { type DetectInput, Predictor } from './browser/predictor';
 export { DownloadError } from './checkpoint/download-error';
 export { loadModelStateRecords } from './checkpoint/model-state';
 export { findZooModel, MODEL_ZOO, type ZooModel } from './checkpoint/model-zoo';
@@ -54,4 +54,6 @@ export {
   loadDetector,
 } from './inference/load-detector.browser';
 export type { DetectedObject, ImageResult } from './inference/predictor';
+export { type PreparedImage, prepareImage } from './inference/prepare';
 export { type ResultEntry, resultEntry } from './inference/result-entry';
+export { type DetectorRuntime, describeRuntime } from './inference/runtime';

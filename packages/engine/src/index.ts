@@ -1,5 +1,11 @@
 export { type BackendCheck, runBackendCheck } from './backend/check';
-export { BackendUnavailableError, describeAdapter, type GpuAdapterDescription } from './backend/loaders';
+export {
+  BackendUnavailableError,
+  describeAdapter,
+  findWebGpuAdapter,
+  type GpuAdapterDescription,
+} from './backend/loaders';
+export { type OnnxRuntimeCheck, type ProviderStatus, runOnnxRuntimeCheck } from './backend/onnx-check';
 export { initBackend, type SelectedBackend } from './backend/select';
 export { removeLeftoverTempFiles, writeFileAtomic } from './checkpoint/atomic-write';
 export {
@@ -30,6 +36,9 @@ export {
 export { loadWeights } from './checkpoint/weights';
 export { type Detector, isOnnxFile } from './inference/detector';
 export { type LoadedDetector, loadDetector } from './inference/load-detector';
+export { type OnnxPlacement, placeOnnxModel } from './inference/onnx-placement';
 export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
+export { type PreparedImage, prepareImage } from './inference/prepare';
 export { type ResultEntry, resultEntry } from './inference/result-entry';
+export { type DetectorRuntime, describeRuntime } from './inference/runtime';
 export { createProgress, type Progress, type ProgressOptions } from './util/progress';

@@ -9,7 +9,7 @@ export {
   decodeImage,
   isDecodedImage,
 } from './browser/decode';
-export { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
+export { type DecodedImage, ImageError, ImageTooLargeError, MAX_IMAGE_PIXELS } from './decoded';
 export { type FloatArray, hsvToRgb, hsvToRgbAt, rgbToHsvAt } from './hsv';
 export { CHANNELS, type PixelArray, subtractMean } from './pixels';
 export { discShape, ellipseShape, polylineShapes } from './raster/contours';

@@ -1,9 +1,21 @@
 import { InputFileError, readInputFileAsync } from '@ssd/files';
 import sharp from 'sharp';
-import { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
+import {
+  type DecodedImage,
+  type DecodeOptions,
+  ImageError,
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+} from './decoded';
 import { describeUnreadable, IMAGE_FORMATS, sniffImageFormat } from './sniff';
 
-export { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from './decoded';
+export {
+  type DecodedImage,
+  type DecodeOptions,
+  ImageError,
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+} from './decoded';
 
 /** The largest image file read: an uncompressed RGBA image at the pixel limit (a PNG with stored blocks). */
 export const MAX_IMAGE_BYTES = 4 * MAX_IMAGE_PIXELS;
@@ -22,11 +34,16 @@ async function readImageFile(file: string): Promise<Uint8Array> {
  * palette images become sRGB, alpha is dropped (as PIL's `convert('RGB')` does in the reference).
  * The format is sniffed from the bytes, whatever the file's name: anything else (SVG and other vector or
  * scripted formats, GIF, TIFF, HEIF…) is refused before a decoder sees it, as is a file that is not a regular
- * file, and an image over {@link MAX_IMAGE_PIXELS} (from its header, before it is decoded). Every refusal is
- * an {@link ImageError} naming the file.
+ * file. Every refusal is an {@link ImageError} naming the file; an image over `options.maxPixels` (default and
+ * at most {@link MAX_IMAGE_PIXELS}, from its header, before it is decoded) is an {@link ImageTooLargeError}.
  */
-export async function decodeImage(input: string | Uint8Array, name?: string): Promise<DecodedImage> {
+export async function decodeImage(
+  input: string | Uint8Array,
+  name?: string,
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
   const label = name ?? (typeof input === 'string' ? input : '<buffer>');
+  const maxPixels = Math.min(options.maxPixels ?? MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS);
   const bytes = typeof input === 'string' ? await readImageFile(input) : input;
   const format = sniffImageFormat(bytes);
   if (!format) {
@@ -35,17 +52,21 @@ export async function decodeImage(input: string | Uint8Array, name?: string): Pr
       `it is ${describeUnreadable(bytes)}, not one of the formats read (${IMAGE_FORMATS.join(', ')})`,
     );
   }
+  let header: sharp.Metadata;
   try {
-    const header = await sharp(bytes).metadata();
-    // sharp picks its loader from the bytes too; anything but the sniffed one is refused, never decoded.
-    if (header.format !== format) throw new Error(`its header reads as ${header.format}, not ${format}`);
-    const { width = 0, height = 0 } = header;
-    if (width * height > MAX_IMAGE_PIXELS) {
-      throw new Error(
-        `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`,
-      );
-    }
-    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
+    // Only the header is read here; sharp's own pixel limit would refuse a huge image with a bare message
+    // before ours could name its size.
+    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new ImageError(label, (err as Error).message);
+  }
+  // sharp picks its loader from the bytes too; anything but the sniffed one is refused, never decoded.
+  if (header.format !== format)
+    throw new ImageError(label, `its header reads as ${header.format}, not ${format}`);
+  const { width = 0, height = 0 } = header;
+  if (width * height > maxPixels) throw new ImageTooLargeError(label, width, height, maxPixels);
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
       .autoOrient()
       .toColourspace('srgb')
       .removeAlpha()

@@ -23,3 +23,25 @@ export class ImageError extends Error {
     this.name = 'ImageError';
   }
 }
+
+/** An image refused for its pixel count, read from its header before it was decoded (a server answers it 422, not 400). */
+export class ImageTooLargeError extends ImageError {
+  constructor(
+    file: string,
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(
+      file,
+      `${width}×${height} = ${width * height} pixels is more than the ${maxPixels} allowed (a decompression bomb?)`,
+    );
+    this.name = 'ImageTooLargeError';
+  }
+}
+
+/** Options of `decodeImage`. */
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, read from the header before decoding (at most MAX_IMAGE_PIXELS). */
+  readonly maxPixels?: number;
+}

@@ -1,7 +1,9 @@
 export {
   type DecodedImage,
+  type DecodeOptions,
   decodeImage,
   ImageError,
+  ImageTooLargeError,
   MAX_IMAGE_BYTES,
   MAX_IMAGE_PIXELS,
 } from './decode';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { decodeImage } from '../src';
+import { decodeImage, ImageTooLargeError, MAX_IMAGE_PIXELS } from '../src';
 import { DEMO_IMAGES, tempDir } from './helpers';
 
 /** Pixel (x, y) of a decoded image. */
@@ -120,5 +120,25 @@ describe('decodeImage', () => {
   test('a missing file is an error naming the file', async () => {
     const file = path.join(tmp.dir, 'nope.jpg');
     await expect(decodeImage(file)).rejects.toThrow(`cannot decode image ${file}`);
+  });
+
+  test('maxPixels refuses a larger image from its header with ImageTooLargeError', async () => {
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: 'blue' } })
+      .png()
+      .toBuffer();
+    const refused = decodeImage(new Uint8Array(png), 'big.png', { maxPixels: 1199 });
+    await expect(refused).rejects.toBeInstanceOf(ImageTooLargeError);
+    await expect(refused).rejects.toMatchObject({
+      width: 40,
+      height: 30,
+      maxPixels: 1199,
+      message:
+        'cannot decode image big.png: 40×30 = 1200 pixels is more than the 1199 allowed (a decompression bomb?)',
+    });
+    expect((await decodeImage(new Uint8Array(png), 'ok.png', { maxPixels: 1200 })).width).toBe(40);
+    // The limit never exceeds the default.
+    await expect(
+      decodeImage(new Uint8Array(png), 'x', { maxPixels: MAX_IMAGE_PIXELS * 10 }),
+    ).resolves.toMatchObject({ width: 40, height: 30 });
   });
 });

@@ -47,6 +47,13 @@ export {
   expectedExport,
   OnnxModelError,
 } from './runtime/check-model';
+export {
+  bundledProviders,
+  checkProvider,
+  type OnnxProvider,
+  PROVIDER_CHECKSUM,
+  type ProviderCheck,
+} from './runtime/execution-providers';
 export { OnnxDetector, type OnnxDetectorOptions, type OnnxOutputs, toNCHW } from './runtime/onnx-detector';
 
 // The emitter registries are module state that plug-ins add to: one copy of this package per process.

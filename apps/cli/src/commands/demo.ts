@@ -14,7 +14,7 @@ import { type ResultEntry, resultEntry } from './demo-results';
 import { CONFIG_FILE_HELP } from './options';
 
 /** Class names (background first) by `--dataset_type`. */
-const CLASS_LISTS: Record<string, readonly string[]> = {
+export const CLASS_LISTS: Record<string, readonly string[]> = {
   voc: VOC_CLASSES,
   coco: COCO_CLASSES,
   shapes: SHAPES_CLASSES,

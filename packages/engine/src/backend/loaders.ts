@@ -120,13 +120,21 @@ async function openDawn(): Promise<DawnState> {
   return { adapter: describeAdapter(adapter) };
 }
 
-async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
+/**
+ * The WebGPU adapter Dawn (the `webgpu` package) finds here, without making a tfjs backend: what ONNX Runtime's
+ * own Dawn will find too. Throws BackendUnavailableError when the package is missing or there is no adapter.
+ */
+export async function findWebGpuAdapter(): Promise<GpuAdapterDescription> {
   processWide[DAWN] ??= openDawn().catch((e: unknown) => {
     // No adapter now may be one later (a driver installed): do not keep the failure.
     delete processWide[DAWN];
     throw e;
   });
-  const { adapter } = await processWide[DAWN];
+  return (await processWide[DAWN]).adapter;
+}
+
+async function webgpu(options: { hardwareOnly?: boolean } = {}): Promise<LoadedBackend> {
+  const adapter = await findWebGpuAdapter();
   if (options.hardwareOnly && adapter.software) {
     throw new BackendUnavailableError('webgpu', `only a software adapter was found (${adapter.name})`);
   }

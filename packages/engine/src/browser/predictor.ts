@@ -5,16 +5,9 @@
 import type { SSDConfig } from '@ssd/config';
 import { type BrowserImageInput, type DecodedImage, decodeImage, isDecodedImage } from '@ssd/image/browser';
 import { checkClassNames } from '../inference/class-names';
-import {
-  type BrowserLoadOptions,
-  type LoadedDetector,
-  loadDetector,
-} from '../inference/load-detector.browser';
+import { type BrowserLoadOptions, loadDetector } from '../inference/load-detector.browser';
 import { type ImageResult, Predictor as NodePredictor } from '../inference/predictor';
 import type { CheckpointSource } from './checkpoint-source';
-
-/** What runs a browser predictor's model: tfjs and its backend, or ONNX Runtime Web and its provider. */
-export type BrowserRuntime = LoadedDetector['runtime'];
 
 /** An image `detect` takes in a page: decoded RGB (`{ data, width, height }`), or anything `decodeImage` reads. */
 export type DetectInput = DecodedImage | BrowserImageInput;
@@ -25,9 +18,6 @@ export type DetectInput = DecodedImage | BrowserImageInput;
  * and boxes (in the image's pixels) as Node's Predictor.
  */
 export class Predictor extends NodePredictor {
-  /** What runs the model. */
-  runtime: BrowserRuntime = { runtime: 'tfjs', backend: 'unknown' };
-
   /**
    * Selects the backend (MODEL.DEVICE: auto takes WebGPU on a hardware adapter, else wasm), builds the model and
    * loads `ckpt` into it; an `.onnx` export runs on ONNX Runtime Web. The fourth argument is the options (or,
@@ -42,9 +32,7 @@ export class Predictor extends NodePredictor {
     const { log, ...rest } = typeof options === 'function' ? { log: options } : options;
     checkClassNames(cfg, classNames);
     const loaded = await loadDetector(cfg, ckpt, log ?? ((line) => console.log(line)), rest);
-    const predictor = new Predictor(cfg, loaded.model, classNames);
-    predictor.runtime = loaded.runtime;
-    return predictor;
+    return new Predictor(cfg, loaded.model, classNames, loaded.runtime);
   }
 
   /**

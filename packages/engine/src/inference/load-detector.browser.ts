@@ -15,6 +15,7 @@ import {
 import { onnxLoader } from '../browser/onnx-runtime';
 import { loadWeightBytes } from '../checkpoint/weight-bytes';
 import type { Detector } from './detector';
+import type { DetectorRuntime } from './runtime';
 
 /** Options of the browser's `Predictor.load` and `loadDetector`. */
 export interface BrowserLoadOptions extends CheckpointSourceOptions, BrowserBackendOptions {
@@ -29,8 +30,8 @@ export interface BrowserLoadOptions extends CheckpointSourceOptions, BrowserBack
 export interface LoadedDetector {
   model: Detector;
   file: string;
-  /** 'tfjs' and its backend, or 'onnxruntime' and its execution provider. */
-  runtime: { readonly runtime: 'tfjs' | 'onnxruntime'; readonly backend: string };
+  /** tfjs and its backend, or ONNX Runtime Web and its execution provider. */
+  runtime: DetectorRuntime;
 }
 
 /** ONNX Runtime Web's execution provider for MODEL.DEVICE: WebGPU for webgpu, and for auto on a hardware adapter. */
@@ -72,7 +73,7 @@ export async function loadDetector(
     log(
       `Running ${name} on ONNX Runtime Web's ${provider} execution provider (MODEL.DEVICE ${cfg.MODEL.DEVICE}).`,
     );
-    return { model, file: name, runtime: { runtime: 'onnxruntime', backend: provider } };
+    return { model, file: name, runtime: { runtime: 'onnxruntime', backend: provider, device: provider } };
   }
   const selected = await initBackend(cfg.MODEL.DEVICE, log, options);
   const model = buildDetectionModel(cfg);
@@ -82,5 +83,5 @@ export async function loadDetector(
     model.dispose();
     throw e;
   }
-  return { model, file: name, runtime: { runtime: 'tfjs', backend: selected.backend } };
+  return { model, file: name, runtime: { runtime: 'tfjs', ...selected } };
 }

@@ -4,7 +4,7 @@
  * File or Blob, or anything a page draws: <img>, <video> (its current frame), <canvas>, ImageBitmap, ImageData,
  * VideoFrame.
  */
-import { type DecodedImage, ImageError, MAX_IMAGE_PIXELS } from '../decoded';
+import { type DecodedImage, ImageError, ImageTooLargeError, MAX_IMAGE_PIXELS } from '../decoded';
 import { describeUnreadable, IMAGE_FORMATS, sniffImageFormat } from '../sniff';
 
 /** An image a page holds, which `decodeImage` reads the pixels of. */
@@ -45,12 +45,7 @@ function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, width: number, height: 
 
 function checkPixels(width: number, height: number, label: string): void {
   if (width === 0 || height === 0) throw new ImageError(label, 'it has no pixels');
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ImageError(
-      label,
-      `${width}×${height} = ${width * height} pixels is more than the ${MAX_IMAGE_PIXELS} allowed (a decompression bomb?)`,
-    );
-  }
+  if (width * height > MAX_IMAGE_PIXELS) throw new ImageTooLargeError(label, width, height, MAX_IMAGE_PIXELS);
 }
 
 /** A drawing surface of `width`×`height` to read pixels back from (OffscreenCanvas where there is one). */

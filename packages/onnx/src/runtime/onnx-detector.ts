@@ -1,7 +1,7 @@
 /**
- * An exported detector run by ONNX Runtime (onnxruntime-node) on the CPU: the same `detect` contract as
- * SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so inference, evaluation and
- * the demo take either.
+ * An exported detector run by ONNX Runtime (onnxruntime-node) on the CPU or its WebGPU provider: the same
+ * `detect` contract as SSDDetector (mean-subtracted NHWC images in, detections in input pixels out), so
+ * inference, evaluation and the demo take either.
  */
 import type { SSDConfig } from '@ssd/config';
 import { type Detections, detectionsFromScores } from '@ssd/modeling';
@@ -15,8 +15,8 @@ import {
   expectedExport,
   OnnxModelError,
 } from './check-model';
+import { providerFailure, sessionOptions } from './execution-providers';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-ort';
-import { defaultThreads } from './threads';
 
 /** NHWC [n, size, size, 3] → NCHW in a plain loop (tfjs-wasm's transpose of an image takes tens of ms). */
 export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Array {
@@ -35,7 +35,10 @@ export function toNCHW(nhwc: Float32Array, n: number, size: number): Float32Arra
 export interface OnnxDetectorOptions {
   /** Threads of one operator (ONNX Runtime's intraOpNumThreads); default: the machine's cores. */
   readonly threads?: number;
-  /** ONNX Runtime execution providers in order of preference (e.g. ['cuda', 'cpu'] with its GPU build); default ['cpu']. */
+  /**
+   * ONNX Runtime execution providers in order of preference: ['webgpu'] (bundled in onnxruntime-node's Linux x64
+   * and Windows builds; nodes it lacks run on the CPU), ['cuda', 'cpu'] with its GPU build; default ['cpu'].
+   */
   readonly executionProviders?: readonly string[];
   /** What to call the model in messages when `load` is given its bytes (a URL, a File's name). */
   readonly name?: string;
@@ -57,6 +60,8 @@ export class OnnxDetector {
     private readonly session: InferenceSession,
     /** The model file, named when the model fails. */
     readonly file: string,
+    /** The execution providers the session was made with, in order of preference. */
+    readonly executionProviders: readonly string[],
   ) {
     this.expected = expectedExport(cfg);
   }
@@ -75,24 +80,18 @@ export class OnnxDetector {
     const file = typeof model === 'string' ? model : (options.name ?? '<ONNX model bytes>');
     checkOnnxModel(file, cfg, typeof model === 'string' ? undefined : model);
     const ort = await loadOnnxRuntime();
-    const sessionOptions: InferenceSession.SessionOptions = {
-      executionProviders: [...(options.executionProviders ?? ['cpu'])],
-      intraOpNumThreads: options.threads ?? defaultThreads(),
-      graphOptimizationLevel: 'all',
-      // ORT's idle threads otherwise spin after each run, taking the cores our post-processing (NMS) and
-      // data loading run on next: on 2 cores, MobileNetV2 run + NMS took 119 ms spinning, 48 ms not.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    };
+    const providers = [...(options.executionProviders ?? ['cpu'])];
+    const opts = sessionOptions(providers, options.threads);
     let session: InferenceSession;
     try {
       session =
         typeof model === 'string'
-          ? await ort.InferenceSession.create(model, sessionOptions)
-          : await ort.InferenceSession.create(model, sessionOptions);
+          ? await ort.InferenceSession.create(model, opts)
+          : await ort.InferenceSession.create(model, opts);
     } catch (e) {
-      throw new Error(`cannot load ONNX model ${file}: ${(e as Error).message}`);
+      throw new Error(`cannot load ONNX model ${file}: ${providerFailure(providers, e)}`);
     }
-    return new OnnxDetector(cfg, ort, session, file);
+    return new OnnxDetector(cfg, ort, session, file, providers);
   }
 
   /** Runs the graph on NCHW images [N, 3, S, S] (S = INPUT.IMAGE_SIZE), mean subtracted. */
