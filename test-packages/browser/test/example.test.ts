@@ -72,8 +72,6 @@ window.__inputs = { objects, errors };
 console.info('inputs done');
 `;
 const PHOTOS = demoImages();
-// On SwiftShader a photo takes ~10 s (and the first ~30 s: its shaders compile): two photos show WebGPU's numbers.
-const WEBGPU_PHOTOS = PHOTOS.slice(0, 2);
 /** The pages this file builds, each served under its name. */
 const PAGES = ['wasm', 'webgpu', 'onnx', 'inputs'];
 
@@ -187,11 +185,11 @@ describeChromium('the README browser example in headless chromium', () => {
         `loadConfig('${CONFIG}')`,
         `loadConfig('${CONFIG}', ['MODEL.DEVICE', 'webgpu'])`,
       );
-      const { watch, printed } = await run('webgpu', main, WEBGPU_PHOTOS);
+      const { watch, printed } = await run('webgpu', main, PHOTOS);
       expect(watch.console.find((c) => c.text.startsWith('Using backend'))?.text).toMatch(
         /^Using backend 'webgpu' \(MODEL.DEVICE webgpu\) on (software adapter|GPU) '/,
       );
-      expectNodeObjects(printed, WEBGPU_PHOTOS);
+      expectNodeObjects(printed, PHOTOS);
     },
     300_000,
   );
