@@ -3,7 +3,8 @@
 // of a clean copy of this working tree to a local verdaccio with .ci/release, then installs them as a user
 // would — with npm and with pnpm, in fresh projects outside the workspace — and checks that
 //   a) @ssd/eval installs alone and computes a VOC mAP with a known answer (its README's example);
-//   b) the README's detection example runs on a photo with the packages its install line names;
+//   b) the README's detection example runs on a photo with the packages its install line names, and its
+//      browser example, installed by its own install line, bundles with `npx vite build` as written;
 //   c) @ssd/serve installs with its README's install line and its README example answers a request;
 //   d) after a patch release of @ssd/modeling, a plug-in backbone package written as the README says and
 //      built against the patched version (its peer range), installed beside the @ssd/cli of the first
@@ -91,6 +92,11 @@ async function main() {
     'plugin/index.js',
     'tiny_ssd64.yaml',
   ]);
+  const browserBlocks = readmeBlocks(
+    path.join(ROOT, 'README.md'),
+    ['install', 'index.html', 'main.js'],
+    'browser-example',
+  );
   const plugin = JSON.parse(blocks.get('plugin/package.json'));
   let registry;
   try {
@@ -209,6 +215,12 @@ async function main() {
         return runDetection(project.dir, blocks.get('detect.mjs'), log);
       });
     }
+
+    await step("npm: the README's browser example bundles with `npx vite build`", () => {
+      const project = createProject('npm', path.join(work, 'npm-browser'), projectOptions);
+      project.install(installedPackages(browserBlocks.get('install')));
+      bundleBrowserExample(project.dir, browserBlocks, log);
+    });
 
     await step('published packages detect what the workspace does', () => {
       // A workspace package that has them all installed (peers such as @ssd/modeling are dev dependencies).
@@ -385,6 +397,37 @@ function runDetection(dir, example, log) {
   const line = out.split('\n').find((l) => l.startsWith('DETECTIONS '));
   check(line, `the detection example printed no detections:\n${out}`);
   return JSON.parse(line.slice('DETECTIONS '.length));
+}
+
+/**
+ * Writes the README's browser example in `dir` (the photo and checkpoint in `public/`, as it says) and builds it
+ * with the project's Vite: the published ES module builds must bundle with no Node built-in left for the browser.
+ */
+function bundleBrowserExample(dir, blocks, log) {
+  for (const file of ['index.html', 'main.js']) writeFileSync(path.join(dir, file), blocks.get(file));
+  mkdirSync(path.join(dir, 'public'), { recursive: true });
+  copyFileSync(PHOTO, path.join(dir, 'public', 'photo.jpg'));
+  copyFileSync(CHECKPOINT, path.join(dir, 'public', 'mobilenet_v2_ssd320_voc0712.pth'));
+  // Its warnings go to stderr: both streams are read.
+  const out = run('sh', ['-c', 'npx vite build 2>&1'], { cwd: dir, log });
+  // Vite stubs a Node built-in a module imports, with this warning, and the page fails when it runs.
+  check(
+    !/externalized for browser compatibility/.test(out),
+    `the browser bundle imports Node built-ins:\n${out}`,
+  );
+  const dist = path.join(dir, 'dist');
+  const assets = existsSync(path.join(dist, 'assets')) ? readdirSync(path.join(dist, 'assets')) : [];
+  for (const file of ['index.html', 'photo.jpg', 'mobilenet_v2_ssd320_voc0712.pth']) {
+    check(existsSync(path.join(dist, file)), `vite build wrote no dist/${file}`);
+  }
+  check(
+    assets.some((f) => f.endsWith('.js')),
+    `vite build wrote no JavaScript: dist/assets holds ${assets.join(', ')}`,
+  );
+  check(
+    readFileSync(path.join(dist, 'index.html'), 'utf8').includes('<script type="module"'),
+    'dist/index.html loads no module',
+  );
 }
 
 /** Every package README's example (its first js block), each in its own folder of the npm project. */

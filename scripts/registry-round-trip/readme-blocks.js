@@ -1,16 +1,19 @@
 // The code blocks of a README that are marked for the round trip (`<!-- round-trip: NAME -->` on the line
-// before the fence), so the test runs exactly what the README tells a user to write.
+// before the fence, or `<!-- browser-example: NAME -->` for the browser example), so the test runs exactly what
+// the README tells a user to write.
 const { readFileSync } = require('node:fs');
 
-const MARKED_BLOCK = /<!-- round-trip: (\S+) -->\s*\n```[a-z]*\n([\s\S]*?)\n```/g;
+/** Blocks marked `<!-- MARKER: NAME -->` on the line before their fence. */
+const markedBlocks = (marker) =>
+  new RegExp(`<!-- ${marker}: (\\S+) -->\\s*\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``, 'g');
 
 /** Marked blocks of `file` by name; throws naming the file when one of `required` is missing. */
-function readmeBlocks(file, required = []) {
+function readmeBlocks(file, required = [], marker = 'round-trip') {
   const blocks = new Map();
-  for (const [, name, body] of readFileSync(file, 'utf8').matchAll(MARKED_BLOCK))
+  for (const [, name, body] of readFileSync(file, 'utf8').matchAll(markedBlocks(marker)))
     blocks.set(name, `${body}\n`);
   const missing = required.filter((name) => !blocks.has(name));
-  if (missing.length > 0) throw new Error(`${file} has no round-trip block ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`${file} has no ${marker} block ${missing.join(', ')}`);
   return blocks;
 }
 

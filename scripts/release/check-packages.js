@@ -5,6 +5,7 @@
 // A package added to the workspace without them fails here, naming what is missing.
 const { existsSync } = require('node:fs');
 const path = require('node:path');
+const { exportTargets } = require('./export-targets');
 const { publishablePackages } = require('./workspace-packages');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -36,6 +37,19 @@ function packageProblems(pkg) {
   need(m.publishConfig?.access === 'public', 'publishConfig.access should be public (scoped packages)');
   need(Array.isArray(m.files) && m.files.includes('dist'), 'files should list dist');
   need(m.types && m.main, 'main and types must be declared');
+  // Every file the manifest points at must be one `files` publishes (a build output, not a source file).
+  const published = (file) =>
+    file === 'package.json' || (m.files ?? []).some((f) => file === f || file.startsWith(`${f}/`));
+  const unpublished = exportTargets(m).filter((file) => !published(file));
+  need(unpublished.length === 0, `exports name files "files" leaves out: ${unpublished.join(', ')}`);
+  // A package with ES module builds keeps Node on its CommonJS build, for import and require alike (one copy).
+  const root = m.exports?.['.'];
+  if (root && typeof root === 'object' && root.import) {
+    need(
+      root.node?.import && root.node?.require && root.require,
+      'exports["."] has an "import" build: give "node" its import and require entries, and a "require" one',
+    );
+  }
   need(
     /scripts\/release\/prepack\.js/.test(m.scripts?.prepack ?? ''),
     'prepack should build and run scripts/release/prepack.js',

@@ -3,7 +3,7 @@ export { defaultConfig } from './defaults';
 export { ConfigError } from './errors';
 export { cloneConfig, dumpConfig, freeze } from './freeze';
 export { loadConfig } from './load';
-export { mergeFromObject } from './merge';
+export { mergeFromList, mergeFromObject, mergeFromYaml } from './merge';
 export { Registry } from './registry';
 export { DEVICES, type Device, type SSDConfig, type UserDatasetSpec } from './schema';
 export { SHIPPED_CONFIG_DIR, shippedConfigNames } from './shipped';

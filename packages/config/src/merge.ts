@@ -1,4 +1,4 @@
-import { cutText, InputFileError, readInputFile } from '@ssd/files';
+import { cutText } from '@ssd/files';
 import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, closestKey } from './errors';
@@ -13,19 +13,6 @@ const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null 
 interface Source {
   file?: string;
   fromCommandLine: boolean;
-}
-
-/** The largest config file read: the reference's are 1–2 KB, and a config with its own data sets a few more. */
-export const MAX_CONFIG_BYTES = 2 ** 20;
-
-/** The config file's text: a regular file (not a FIFO, device or folder) of at most MAX_CONFIG_BYTES. */
-function readConfigText(file: string): string {
-  try {
-    return readInputFile(file, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' }).toString('utf8');
-  } catch (e) {
-    const reason = e instanceof InputFileError ? e.reason : (e as Error).message;
-    throw new ConfigError(`cannot read config file: it ${reason}`, undefined, file);
-  }
 }
 
 /**
@@ -52,9 +39,11 @@ function duplicateKey(doc: Document, lines: LineCounter): { key: string; line: n
   return found;
 }
 
-/** Merges a YAML config file into `cfg` (in place) and returns it; errors name the file and key. */
-export function mergeFromFile(cfg: SSDConfig, file: string): SSDConfig {
-  const text = readConfigText(file);
+/**
+ * Merges a YAML config's text into `cfg` (in place) and returns it; errors name `file` (where the text came
+ * from) and the key. No file system: the browser's shipped configs come here as text.
+ */
+export function mergeFromYaml(cfg: SSDConfig, text: string, file?: string): SSDConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { claimCopy } from './copies';
 
-/** One loaded copy of a package: its folder and version. */
-export interface PackageCopy {
-  readonly root: string;
-  readonly version: string;
-}
+export type { PackageCopy } from './copies';
 
 /** The version in `root`/package.json ('?' for a bundled copy, which has none beside it). */
 function versionAt(root: string): string {
@@ -28,17 +25,5 @@ function versionAt(root: string): string {
  * registry, which every copy of this module shares.
  */
 export function claimSingleCopy(name: string, root: string, version: string = versionAt(root)): void {
-  const key = Symbol.for(`${name}.loaded-from`);
-  const store = globalThis as { [key: symbol]: PackageCopy | undefined };
-  const first = store[key];
-  if (first === undefined) {
-    store[key] = { root, version };
-    return;
-  }
-  if (first.root === root) return;
-  throw new Error(
-    `${name} is installed twice and both copies were loaded: ${first.root} (${first.version}, loaded first) ` +
-      `and ${root} (${version}). Components registered into one copy are invisible to the other; ` +
-      `install a single copy (plug-in packages should take ${name} as a peer dependency; then \`npm dedupe\`).`,
-  );
+  claimCopy(name, { root, version });
 }

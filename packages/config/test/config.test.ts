@@ -4,7 +4,8 @@ import path from 'node:path';
 import { REFERENCE_CONFIGS_DIR as REFERENCE_CONFIGS } from '@ssd-test/kit';
 import { parse } from 'yaml';
 import { ConfigError, cloneConfig, defaultConfig, dumpConfig, loadConfig } from '../src';
-import { mergeFromFile, mergeFromList } from '../src/merge';
+import { mergeFromList } from '../src/merge';
+import { mergeFromFile } from '../src/merge-file';
 import { parsePythonLiteral } from '../src/python-literal';
 
 const CONFIGS = path.resolve(__dirname, '../../../configs');

@@ -39,5 +39,6 @@ export { type LoadedDetector, loadDetector } from './inference/load-detector';
 export { type OnnxPlacement, placeOnnxModel } from './inference/onnx-placement';
 export { type DetectedObject, type ImageResult, Predictor } from './inference/predictor';
 export { type PreparedImage, prepareImage } from './inference/prepare';
+export { type ResultEntry, resultEntry } from './inference/result-entry';
 export { type DetectorRuntime, describeRuntime } from './inference/runtime';
 export { createProgress, type Progress, type ProgressOptions } from './util/progress';

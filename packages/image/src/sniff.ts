@@ -42,7 +42,8 @@ export function describeUnreadable(bytes: Uint8Array): string {
   const other = OTHERS.find(([, is]) => is(bytes));
   if (other) return other[0];
   // Text: SVG (XML, maybe after a byte-order mark, comments or a DOCTYPE) or anything else.
-  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  // Latin-1, one character per byte (no Buffer: the browser build sniffs too).
+  const head = String.fromCharCode(...bytes.subarray(0, 4096));
   if (/<svg[\s>]/i.test(head)) return 'SVG (a vector format)';
   if (/^(\xef\xbb\xbf)?\s*</.test(head)) return 'XML or HTML text';
   if (/^[\t\n\r\x20-\x7e]*$/.test(head.slice(0, 512))) return 'text';

@@ -2,8 +2,7 @@
  * @ssd/modeling: nn layers, backbones as data, box heads and predictors, the MultiBox loss, post-processing,
  * the SSD detector, and the registries a config selects components from by name (built-ins registered).
  */
-import path from 'node:path';
-import { claimSingleCopy } from '@ssd/config';
+import { claimThisCopy } from './single-copy';
 
 export {
   Backbone,
@@ -74,6 +73,5 @@ export {
   PRETRAINED_SOURCES,
 } from './registry';
 
-// The registries are module state: a second copy of this package must fail, not split them (src/ and dist/
-// both sit one folder below the package's root).
-claimSingleCopy('@ssd/modeling', path.resolve(__dirname, '..'));
+// The registries are module state: a second copy of this package must fail, not split them.
+claimThisCopy();

@@ -1,5 +1,18 @@
 export { type BoundedLimits, type BoundedRun, runBounded } from './bounded';
 export {
+  CHROMIUM_ARGS,
+  type ChromiumAdapter,
+  chromiumPath,
+  contentType,
+  describeChromium,
+  FAKE_CAMERA_ARGS,
+  launchChromium,
+  probeChromiumWebGpu,
+  type Route,
+  startServer,
+  type TestServer,
+} from './chromium';
+export {
   CONFIGS_DIR,
   DEMO_IMAGES_DIR,
   demoImages,

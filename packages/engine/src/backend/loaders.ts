@@ -1,54 +1,23 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import {
+  activate,
+  type BackendLoader,
+  BackendUnavailableError,
+  describeAdapter,
+  type GpuAdapterDescription,
+  type GpuAdapterLike,
+  type LoadedBackend,
+  message,
+} from './adapter';
 
-/** Why a backend could not be used, with what to do about it. */
-export class BackendUnavailableError extends Error {
-  constructor(
-    readonly device: string,
-    /** The reason alone, short enough for a one-line summary. */
-    readonly reason: string,
-    hint = '',
-  ) {
-    super(`MODEL.DEVICE ${device} is not available: ${reason}${hint ? `. ${hint}` : ''}`);
-    this.name = 'BackendUnavailableError';
-  }
-}
-
-/** The WebGPU adapter a backend runs on. */
-export interface GpuAdapterDescription {
-  /** What the driver calls it (e.g. 'NVIDIA H200', 'llvmpipe: Mesa 25.0.7 …'). */
-  readonly name: string;
-  /** A CPU implementation of the GPU API (llvmpipe/lavapipe, SwiftShader, WARP): slower than wasm. */
-  readonly software: boolean;
-  /** Optional features it offers that matter for speed (shader-f16, subgroups, timestamp-query). */
-  readonly features: readonly string[];
-}
-
-/** A loaded backend: its tfjs name, and the adapter for a GPU backend. */
-export interface LoadedBackend {
-  readonly backend: string;
-  readonly adapter?: GpuAdapterDescription;
-}
-
-/** Loads one kind of backend and makes it current; throws BackendUnavailableError when it cannot. */
-export type BackendLoader = (options?: { hardwareOnly?: boolean }) => Promise<LoadedBackend>;
-
-function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-}
-
-async function activate(device: string, name: string): Promise<LoadedBackend> {
-  let ok = false;
-  try {
-    ok = await tf.setBackend(name);
-  } catch (e) {
-    throw new BackendUnavailableError(device, `tfjs backend '${name}' failed to initialise: ${message(e)}`);
-  }
-  if (!ok) throw new BackendUnavailableError(device, `tfjs backend '${name}' failed to initialise`);
-  await tf.ready();
-  return { backend: name };
-}
+export {
+  type BackendLoader,
+  BackendUnavailableError,
+  describeAdapter,
+  type GpuAdapterDescription,
+  type LoadedBackend,
+} from './adapter';
 
 /** The native binding tfjs-node(-gpu) needs, if its installer managed to put it in place. */
 function nativeBinding(pkg: string): string | undefined {
@@ -109,34 +78,9 @@ async function js(): Promise<LoadedBackend> {
   return activate('js', 'cpu');
 }
 
-interface GpuAdapterLike {
-  readonly info?: { vendor: string; architecture: string; device: string; description: string };
-  readonly isFallbackAdapter?: boolean;
-  readonly features: ReadonlySet<string>;
-}
-
 interface WebGpuModule {
   create(flags: string[]): { requestAdapter(options?: object): Promise<GpuAdapterLike | null> };
   globals: Record<string, unknown>;
-}
-
-const SPEED_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'];
-
-/** Name, kind and speed-relevant features of an adapter, as its driver reports them. */
-export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterDescription {
-  const info = adapter.info;
-  const name = info
-    ? info.description || [info.vendor, info.device].filter(Boolean).join(' ')
-    : 'unknown adapter';
-  const software =
-    adapter.isFallbackAdapter === true ||
-    info?.architecture === 'software' ||
-    /llvmpipe|lavapipe|swiftshader|software|warp/i.test(`${name} ${info?.device ?? ''}`);
-  return {
-    name: name || 'unknown adapter',
-    software,
-    features: SPEED_FEATURES.filter((f) => adapter.features.has(f)),
-  };
 }
 
 /**
@@ -170,7 +114,7 @@ async function openDawn(): Promise<DawnState> {
       'no WebGPU adapter was found (Dawn needs a GPU with a Vulkan driver and libvulkan.so.1 on Linux)',
     );
   }
-  const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
+  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   return { adapter: describeAdapter(adapter) };

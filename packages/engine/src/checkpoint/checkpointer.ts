@@ -3,33 +3,9 @@ import path from 'node:path';
 import { cutText, readInputFile } from '@ssd/files';
 import { writeFileAtomic } from './atomic-write';
 import { readSafetensors, type TensorRecord, writeSafetensors } from './safetensors';
+import { FORMAT, MODEL, MOMENTUM, type TrainingState, trainingStateFrom } from './training-state';
 
-/** An optimizer's saved state (structurally @ssd/solver's SGDState, so engine needs no solver). */
-export interface OptimizerCheckpointState {
-  lr: number;
-  momentumBuffers: Record<string, { shape: number[]; values: Float32Array }>;
-}
-
-/** A learning-rate scheduler's saved state (structurally @ssd/solver's SchedulerCheckpointState). */
-export interface SchedulerCheckpointState {
-  lastEpoch: number;
-}
-
-/** Everything needed to resume training exactly. */
-export interface TrainingState {
-  /** Model tensors by state-dict key (the reference's names). */
-  model: Map<string, TensorRecord>;
-  optimizer?: OptimizerCheckpointState;
-  scheduler?: SchedulerCheckpointState;
-  /** Iterations completed. */
-  iteration: number;
-  /** The config the run used, as YAML. */
-  config?: string;
-}
-
-const MODEL = 'model.';
-const MOMENTUM = 'optimizer.momentum.';
-const FORMAT = 'ssd-ts.checkpoint.v1';
+export type { OptimizerCheckpointState, SchedulerCheckpointState, TrainingState } from './training-state';
 
 /** Writes a training checkpoint (safetensors: model and momentum tensors, the rest as metadata), atomically. */
 export function saveTrainingCheckpoint(file: string, state: TrainingState): void {
@@ -47,43 +23,7 @@ export function saveTrainingCheckpoint(file: string, state: TrainingState): void
 
 /** Reads a checkpoint written by `saveTrainingCheckpoint`; errors name the file. */
 export function loadTrainingCheckpoint(file: string): TrainingState {
-  const { tensors, metadata } = readSafetensors(file);
-  const fail = (why: string): never => {
-    throw new Error(`${file}: not a valid training checkpoint (${why})`);
-  };
-  if (metadata.format !== FORMAT) throw new Error(`${file}: not an ssd-ts training checkpoint`);
-  const model = new Map<string, TensorRecord>();
-  const momentumBuffers: OptimizerCheckpointState['momentumBuffers'] = {};
-  for (const [name, t] of tensors) {
-    if (name.startsWith(MODEL)) model.set(name.slice(MODEL.length), t);
-    else if (name.startsWith(MOMENTUM)) {
-      if (!(t.data instanceof Float32Array)) fail(`momentum buffer '${name}' is not float32`);
-      momentumBuffers[name.slice(MOMENTUM.length)] = { shape: t.shape, values: t.data as Float32Array };
-    }
-  }
-  const iteration = Number(metadata.iteration);
-  if (!Number.isSafeInteger(iteration) || iteration < 0) fail(`iteration '${metadata.iteration}'`);
-  const lr = metadata.optimizer_lr === undefined ? undefined : Number(metadata.optimizer_lr);
-  if (lr !== undefined && !Number.isFinite(lr)) fail(`optimizer_lr '${metadata.optimizer_lr}'`);
-  return {
-    model,
-    optimizer: lr !== undefined ? { lr, momentumBuffers } : undefined,
-    scheduler: metadata.scheduler === undefined ? undefined : parseScheduler(metadata.scheduler, fail),
-    iteration,
-    config: metadata.config,
-  };
-}
-
-function parseScheduler(text: string, fail: (why: string) => never): SchedulerCheckpointState {
-  let state: unknown;
-  try {
-    state = JSON.parse(text);
-  } catch {
-    return fail('scheduler state is not JSON');
-  }
-  const epoch = (state as Partial<SchedulerCheckpointState> | null)?.lastEpoch;
-  if (!Number.isSafeInteger(epoch)) fail(`scheduler state ${text.slice(0, 80)}`);
-  return state as SchedulerCheckpointState;
+  return trainingStateFrom(readSafetensors(file), file);
 }
 
 /** Saves checkpoints in OUTPUT_DIR and keeps the `last_checkpoint` pointer, as the reference does. */

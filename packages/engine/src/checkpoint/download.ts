@@ -15,7 +15,10 @@ import { pipeline } from 'node:stream/promises';
 import { InputFileError, openInputFile, readInputFile } from '@ssd/files';
 import { createProgress, type ProgressOptions } from '../util/progress';
 import { writeFileAtomic } from './atomic-write';
+import { DownloadError } from './download-error';
 import { BadUrlError, type DownloadSource, downloadSource, MIRROR_ENV, urlFileName } from './mirror';
+
+export { DownloadError } from './download-error';
 
 /** Options of `downloadToCache` (and of everything that downloads through it). */
 export interface DownloadOptions {
@@ -57,14 +60,6 @@ export function hashPrefixOf(fileName: string): string | undefined {
  */
 export function cacheFileName(url: string): string {
   return `${createHash('sha256').update(url).digest('hex').slice(0, 16)}-${urlFileName(url)}`;
-}
-
-/** A download that could not be completed; the message names the file, where it was fetched and what to do. */
-export class DownloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DownloadError';
-  }
 }
 
 /** What the cache records beside each file at its first download, checked on every later use. */

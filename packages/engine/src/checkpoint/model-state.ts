@@ -1,6 +1,6 @@
 import type { SSDDetector } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorRecord } from './safetensors';
+import type { TensorRecord } from './safetensors-format';
 
 /** The model's state dict as plain data, for checkpoints. */
 export async function modelStateRecords(model: SSDDetector): Promise<Map<string, TensorRecord>> {

@@ -3,6 +3,7 @@ import type { SSDConfig } from '@ssd/config';
 import { type DecodedImage, decodeImage } from '@ssd/image';
 import type { Detections } from '@ssd/modeling';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkClassNames } from './class-names';
 import type { Detector } from './detector';
 import { loadDetector } from './load-detector';
 import { type PreparedImage, prepareImage } from './prepare';
@@ -72,11 +73,7 @@ export class Predictor {
     classNames: readonly string[],
     log: (line: string) => void = (l) => console.log(l),
   ): Promise<Predictor> {
-    if (classNames.length !== cfg.MODEL.NUM_CLASSES) {
-      throw new Error(
-        `the class list has ${classNames.length} names (background included) but MODEL.NUM_CLASSES is ${cfg.MODEL.NUM_CLASSES}`,
-      );
-    }
+    checkClassNames(cfg, classNames);
     const { model, runtime } = await loadDetector(cfg, ckpt, log);
     return new Predictor(cfg, model, classNames, runtime);
   }

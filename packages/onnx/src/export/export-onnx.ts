@@ -19,14 +19,11 @@ import {
 } from '../emit/registry';
 import { BATCH, GraphBuilder, IR_VERSION, ONNX_OPSET, type Value, valueInfo } from '../graph/graph-builder';
 import { encodeModel, type ModelProto } from '../proto/onnx-schema';
+import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from './io-names';
 import { weightData } from './weights';
 
+export { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from './io-names';
 export { ONNX_OPSET };
-
-/** Graph input and output names. */
-export const ONNX_INPUT = 'images';
-export const ONNX_SCORES = 'scores';
-export const ONNX_BOXES = 'boxes';
 
 /** Options of `exportOnnx`. */
 export interface ExportOnnxOptions {

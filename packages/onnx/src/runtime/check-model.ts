@@ -7,10 +7,14 @@
  */
 import { buildPriors } from '@ssd/boxes';
 import type { SSDConfig } from '@ssd/config';
-import { cutText, InputFileError, readInputFile } from '@ssd/files';
-import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
+import { cutText } from '@ssd/files';
+import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/io-names';
 import { decodeModel, type ModelProto, TENSOR_FLOAT, type ValueInfoProto } from '../proto/onnx-schema';
 import { GraphShapeError, inferShapes, type Shape } from './graph-shapes';
+import { OnnxModelError } from './model-error';
+import { readModelFile } from './read-model';
+
+export { OnnxModelError } from './model-error';
 
 /**
  * Most elements any one tensor of the graph may hold, per input element: VGG's first convolutions hold 21×
@@ -23,9 +27,6 @@ const MAX_VALUE_FACTOR = 256;
  * models hold 97× (MobileNetV3) to 378× (EfficientNet-B3) their input.
  */
 const MAX_TOTAL_FACTOR = 2048;
-
-/** The largest `.onnx` file read: VGG512's export is about 100 MB. */
-const MAX_MODEL_BYTES = 2 * 2 ** 30;
 
 /** What an ssd export of `cfg` declares: its image size, prior count and class count. */
 export interface ExpectedExport {
@@ -41,14 +42,6 @@ export function expectedExport(cfg: SSDConfig): ExpectedExport {
     priors: buildPriors(cfg).length / 4,
     classes: cfg.MODEL.NUM_CLASSES,
   };
-}
-
-/** A model that does not behave as an ssd export: refused at load, or at run time naming the model, not the images. */
-export class OnnxModelError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OnnxModelError';
-  }
 }
 
 /** A declared dimension: its value, or 'N' (any symbolic one). */
@@ -74,16 +67,9 @@ function mismatch(value: ValueInfoProto, want: readonly (number | 'N')[]): strin
   return undefined;
 }
 
-/** Reads and decodes a `.onnx` file; errors name it. */
-function readModel(file: string): { model: ModelProto; bytes: number } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readInputFile(file, { maxBytes: MAX_MODEL_BYTES, what: 'ONNX model' });
-  } catch (e) {
-    throw new OnnxModelError(
-      `cannot load ONNX model ${e instanceof InputFileError ? e.message : (e as Error).message}`,
-    );
-  }
+/** Decodes a `.onnx` file (read here unless its bytes are given); errors name it. */
+function readModel(file: string, given?: Uint8Array): { model: ModelProto; bytes: number } {
+  const bytes = given ?? readModelFile(file);
   try {
     return { model: decodeModel(bytes), bytes: bytes.byteLength };
   } catch (e) {
@@ -94,11 +80,12 @@ function readModel(file: string): { model: ModelProto; bytes: number } {
 }
 
 /**
- * Checks the `.onnx` file against the export `cfg` describes (names, dtypes and shapes of its input and
- * outputs) and refuses graphs whose tensors its input does not bound; every refusal names the file.
+ * Checks the `.onnx` file (or its `bytes`, named `file`) against the export `cfg` describes (names, dtypes and
+ * shapes of its input and outputs) and refuses graphs whose tensors its input does not bound; every refusal
+ * names the file.
  */
-export function checkOnnxModel(file: string, cfg: SSDConfig): void {
-  const { model, bytes } = readModel(file);
+export function checkOnnxModel(file: string, cfg: SSDConfig, bytes?: Uint8Array): void {
+  const { model, bytes: size } = readModel(file, bytes);
   const graph = model.graph;
   if (!graph) throw new OnnxModelError(`cannot load ONNX model ${file}: it has no graph`);
   const initializers = graph.initializer ?? [];
@@ -155,7 +142,7 @@ export function checkOnnxModel(file: string, cfg: SSDConfig): void {
           initializers,
           input: { name: ONNX_INPUT, shape: [n, 3, want.size, want.size] },
         },
-        { maxElements: n * MAX_VALUE_FACTOR * perImage, fileBytes: bytes },
+        { maxElements: n * MAX_VALUE_FACTOR * perImage, fileBytes: size },
       );
     } catch (e) {
       if (e instanceof GraphShapeError) throw new OnnxModelError(`${file}: ${e.message}`);

@@ -4,11 +4,11 @@
  * A provider is chosen per session with `executionProviders: ['webgpu']`; `listSupportedBackends()` says which
  * ones this build contains (`bundled`), not whether a GPU is there: only creating a session tells.
  */
-import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { GraphBuilder, IR_VERSION, ONNX_OPSET, valueInfo } from '../graph/graph-builder';
 import { encodeModel } from '../proto/onnx-schema';
 import { loadOnnxRuntime } from './load-ort';
+import { defaultThreads } from './threads';
 
 /** The providers ssd-ts runs models on: ONNX Runtime's CPU kernels, or its WebGPU provider. */
 export type OnnxProvider = 'cpu' | 'webgpu';
@@ -29,11 +29,12 @@ export async function bundledProviders(): Promise<string[]> {
 
 /**
  * Session options for running a model on `providers` (in order of preference; ONNX Runtime puts nodes no
- * provider takes on its CPU kernels). CPU sessions get `threads` intra-op threads that do not spin.
+ * provider takes on its CPU kernels). CPU sessions get `threads` intra-op threads (default: the cores) that do not
+ * spin.
  */
 export function sessionOptions(
   providers: readonly string[],
-  threads = availableParallelism(),
+  threads = defaultThreads(),
 ): InferenceSession.SessionOptions {
   return {
     executionProviders: [...providers],

@@ -7,7 +7,7 @@ import type { SSDConfig } from '@ssd/config';
 import { type Detections, detectionsFromScores } from '@ssd/modeling';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/export-onnx';
+import { ONNX_BOXES, ONNX_INPUT, ONNX_SCORES } from '../export/io-names';
 import {
   checkOnnxModel,
   checkRunOutputs,
@@ -40,6 +40,8 @@ export interface OnnxDetectorOptions {
    * and Windows builds; nodes it lacks run on the CPU), ['cuda', 'cpu'] with its GPU build; default ['cpu'].
    */
   readonly executionProviders?: readonly string[];
+  /** What to call the model in messages when `load` is given its bytes (a URL, a File's name). */
+  readonly name?: string;
 }
 
 /** Raw model outputs for a batch: softmax scores [N, P, C] and relative corner boxes [N, P, 4]. */
@@ -65,17 +67,27 @@ export class OnnxDetector {
   }
 
   /**
-   * Opens `file` (a path) in ONNX Runtime; `cfg` supplies post-processing and the input size. The file is
-   * checked first against what `ssd export` writes for `cfg` (see `checkOnnxModel`): a model with other inputs
-   * or outputs, or tensors its input does not bound, is refused before ONNX Runtime sees it.
+   * Opens `model` (a path, or the file's bytes: what a page has) in ONNX Runtime; `cfg` supplies post-processing
+   * and the input size. The model is checked first against what `ssd export` writes for `cfg` (see
+   * `checkOnnxModel`): a model with other inputs or outputs, or tensors its input does not bound, is refused
+   * before ONNX Runtime sees it.
    */
-  static async load(file: string, cfg: SSDConfig, options: OnnxDetectorOptions = {}): Promise<OnnxDetector> {
-    checkOnnxModel(file, cfg);
+  static async load(
+    model: string | Uint8Array,
+    cfg: SSDConfig,
+    options: OnnxDetectorOptions = {},
+  ): Promise<OnnxDetector> {
+    const file = typeof model === 'string' ? model : (options.name ?? '<ONNX model bytes>');
+    checkOnnxModel(file, cfg, typeof model === 'string' ? undefined : model);
     const ort = await loadOnnxRuntime();
     const providers = [...(options.executionProviders ?? ['cpu'])];
+    const opts = sessionOptions(providers, options.threads);
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, sessionOptions(providers, options.threads));
+      session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, opts)
+          : await ort.InferenceSession.create(model, opts);
     } catch (e) {
       throw new Error(`cannot load ONNX model ${file}: ${providerFailure(providers, e)}`);
     }

@@ -1,5 +1,6 @@
-import { cutText, InputFileError, readInputFile } from '@ssd/files';
+import { cutText } from '@ssd/files';
 import { readLegacyTorchFile } from './legacy-format';
+import { readCheckpointBytes } from './read-file';
 import { buildStorageLoader, type TensorLimit } from './storage-loader';
 import { isTorchTensor, type TorchTensor } from './tensor';
 import { STATE_DICT_GLOBALS } from './torch-globals';
@@ -18,6 +19,8 @@ export interface TorchCheckpoint {
 export interface ReadCheckpointOptions {
   /** A caller that knows its model passes a small multiple of the model's size. */
   tensorLimit?: TensorLimit;
+  /** What to call the checkpoint in errors when `source` is its bytes (a URL, a File's name). */
+  name?: string;
 }
 
 /**
@@ -76,21 +79,6 @@ function keyName(key: unknown): string {
   return typeof key === 'string' || typeof key === 'number' ? String(key) : `<${typeof key}>`;
 }
 
-/** The file's bytes; with a tensor limit, a file larger than any checkpoint within it is refused unread. */
-function readCheckpointFile(file: string, limit: TensorLimit | undefined): Uint8Array {
-  const maxBytes = limit ? limit.bytes + MAX_PICKLE_BYTES + 2 ** 20 : undefined;
-  try {
-    return readInputFile(file, { maxBytes });
-  } catch (e) {
-    if (e instanceof InputFileError && e.code === 'EFBIG' && limit) {
-      throw new Error(
-        `${file}: ${e.reason} for a checkpoint whose tensors may take at most ${limit.bytes} bytes (${limit.reason})`,
-      );
-    }
-    throw e;
-  }
-}
-
 /** Splits the unpickled root into the state_dict (`model`, or the root itself) and the rest. */
 function splitCheckpoint(root: unknown, source: string): TorchCheckpoint {
   if (!(root instanceof Map)) throw new Error(`${source}: checkpoint root is not a dict`);
@@ -128,8 +116,9 @@ export function readTorchCheckpoint(
   source: string | Uint8Array,
   options: ReadCheckpointOptions = {},
 ): TorchCheckpoint {
-  const name = typeof source === 'string' ? source : '<checkpoint bytes>';
-  const bytes = typeof source === 'string' ? readCheckpointFile(source, options.tensorLimit) : source;
+  const name = typeof source === 'string' ? source : (options.name ?? '<checkpoint bytes>');
+  const bytes =
+    typeof source === 'string' ? readCheckpointBytes(source, options.tensorLimit, MAX_PICKLE_BYTES) : source;
   const limit = tighterLimit(options.tensorLimit, bytes.length);
   if (bytes[0] === PICKLE_PROTO) {
     const legacy = readLegacyTorchFile(bytes, name, STATE_DICT_GLOBALS, {

@@ -69,7 +69,10 @@ function globalName(module: string, name: string): string {
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
   // Through one hex string, in time linear in the width (byte-wise BigInt shifts are quadratic).
-  let value = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
+  // Big-endian hex of the little-endian bytes (no Buffer: this runs in browsers too).
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += bytes[i]!.toString(16).padStart(2, '0');
+  let value = BigInt(`0x${hex}`);
   if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(8 * bytes.length);
   const asNumber = Number(value);
   return Number.isSafeInteger(asNumber) ? asNumber : value;

@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { inflateRaw } from './inflate';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const PICKLE_PROTO = 0x80;
@@ -100,10 +100,10 @@ export class ZipArchive {
       return data;
     }
     if (entry.size === 0) return new Uint8Array(0);
-    let out: Buffer;
+    let out: Uint8Array;
     try {
-      // maxOutputLength stops inflating at the stated size: a decompression bomb costs no more than that.
-      out = inflateRawSync(data, { maxOutputLength: entry.size });
+      // Inflating stops at the stated size: a decompression bomb costs no more than that.
+      out = inflateRaw(data, entry.size);
     } catch (error) {
       throw new Error(`${this.source}: zip entry '${name}' cannot be inflated (${(error as Error).message})`);
     }
@@ -112,7 +112,7 @@ export class ZipArchive {
         `${this.source}: zip entry '${name}' inflates to ${out.length} bytes, not the ${entry.size} stated`,
       );
     }
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    return out;
   }
 
   private unreadable(why: string): never {
