@@ -6,6 +6,9 @@
 //   node bench/train-bench.js [--runs mobilenet_v2_ssd320_voc0712:8,vgg_ssd300_voc0712:4] [--workers 1,2]
 //                             [--steps 3] [--micro 0] [--conv auto,tfjs] [--torch]
 // --conv: SOLVER.CONV_RUNTIME values to compare (onnxruntime runs the convolutions on ONNX Runtime's CPU kernels).
+// With --whole, the whole job instead: `ssd train` and the reference's train.py side by side (see whole-job.js):
+//   node bench/train-bench.js --whole --reference /path/to/lufficc-SSD [--runs NAME:BATCH,…] [--iters 20]
+//                             [--images 600] [--data DIR] [--loader-workers N] [--order torch,ssd]
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const tf = require('@tensorflow/tfjs-core');
@@ -113,7 +116,7 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+(process.argv.includes('--whole') ? require('./whole-job').wholeJobs(process.argv) : main()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

@@ -2,7 +2,9 @@ import { nn, type SSDDetector } from '@ssd/modeling';
 import { mixSeed } from '@ssd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SharedAllGather } from './all-gather';
-import type { MicroBatch } from './plan';
+import { forwardKeptBytes, leanGradients } from './backprop';
+import type { ImageRange, MicroBatch } from './plan';
+import { tensorCopy } from './shared-state';
 
 /**
  * A training batch's arrays (`[N, S, S, 3]` images, `[N, P, 4]` box targets, `[N, P]` labels) and its 0-based
@@ -57,30 +59,23 @@ export class GradientAccumulator {
     this.buffers = multiPass ? [...modelBuffers(model).values()].map((v) => [v, tf.clone(v)]) : [];
   }
 
-  /** Adds one micro-batch's gradients; returns the bytes its forward pass kept for the backward pass. */
-  add(batch: BatchArrays, mb: MicroBatch): number {
+  /** Adds one micro-batch's gradients. */
+  add(batch: BatchArrays, mb: MicroBatch): void {
     this.passes++;
     if (this.passes > 1 && !this.multiPass) {
       throw new Error('GradientAccumulator: a second micro-batch in a single-pass accumulator');
     }
     if (this.passes > 1) this.restoreBuffers();
-    const { imageSize: s, numPriors: p } = batch;
-    const [from, to] = [mb.start, mb.start + mb.count];
-    let kept = 0;
     const { grads, losses } = tf.tidy(() => {
-      const images = tf.tensor4d(batch.images.slice(from * s * s * 3, to * s * s * 3), [mb.count, s, s, 3]);
-      const boxes = tf.tensor3d(batch.locations.slice(from * p * 4, to * p * 4), [mb.count, p, 4]);
-      const labels = tf.tensor2d(batch.labels.slice(from * p, to * p), [mb.count, p], 'int32');
-      const before = tf.memory().numBytes;
+      const { images, targets } = passTensors(batch, mb);
       let parts: tf.Tensor1D | undefined;
-      const { grads } = tf.variableGrads(() => {
-        const { regLoss, clsLoss } = this.model.loss(images, { boxes, labels }, this.draws(batch, mb));
-        kept = tf.memory().numBytes - before;
+      const { grads } = leanGradients(() => {
+        const { regLoss, clsLoss } = this.model.loss(images, targets, passDraws(this.model, batch, mb));
         const total = tf.add(regLoss, clsLoss);
         parts = tf.keep(tf.mul(tf.stack([total, regLoss, clsLoss]), mb.weight) as tf.Tensor1D);
         return tf.mul(total, mb.weight) as tf.Scalar;
       }, this.vars);
-      return { grads: this.vars.map((v) => grads[v.name]!), losses: parts! };
+      return { grads: this.vars.map((v, i) => grads[i] ?? tf.zerosLike(v)), losses: parts! };
     });
     this.grads = this.sum(this.grads, grads);
     [this.losses] = this.sum(this.losses && [this.losses], [losses]) as [tf.Tensor1D];
@@ -89,7 +84,6 @@ export class GradientAccumulator {
       const weighted = this.buffers.map(([v]) => (v.dtype === 'float32' ? tf.mul(v, share) : tf.clone(v)));
       this.meanBuffers = this.sum(this.meanBuffers, weighted);
     }
-    return kept;
   }
 
   /**
@@ -136,14 +130,6 @@ export class GradientAccumulator {
     this.buffers.length = 0;
   }
 
-  /**
-   * The micro-batch's share of its batch's draws, seeded by (SEED, iteration): any split of the batch, on any
-   * backend, and a resumed run draw what the whole batch would.
-   */
-  private draws(batch: BatchArrays, mb: MicroBatch): nn.TrainingDraws {
-    return nn.batchDraws(mixSeed(this.model.cfg.SEED, batch.iteration), mb.start, mb.count);
-  }
-
   /** Element-wise sums, freeing the addends; the first call takes `next` as it is. */
   private sum(acc: tf.Tensor[] | undefined, next: tf.Tensor[]): tf.Tensor[] {
     if (!acc) return next;
@@ -153,20 +139,51 @@ export class GradientAccumulator {
   }
 }
 
+/** A pass's images `[n, S, S, 3]`, box targets `[n, P, 4]` and labels `[n, P]`, from the batch's arrays. */
+function passTensors(batch: BatchArrays, range: ImageRange) {
+  const { imageSize: s, numPriors: p } = batch;
+  const [from, to] = [range.start, range.start + range.count];
+  return {
+    images: tensorCopy(
+      batch.images.subarray(from * s * s * 3, to * s * s * 3),
+      [range.count, s, s, 3],
+      'float32',
+    ) as tf.Tensor4D,
+    targets: {
+      boxes: tensorCopy(
+        batch.locations.subarray(from * p * 4, to * p * 4),
+        [range.count, p, 4],
+        'float32',
+      ) as tf.Tensor3D,
+      labels: tensorCopy(batch.labels.subarray(from * p, to * p), [range.count, p], 'int32') as tf.Tensor2D,
+    },
+  };
+}
+
 /**
- * Bytes a training pass over `range` keeps for the backward pass, measured by running one and undoing it:
- * its gradients are dropped and the model's buffers (running statistics) restored.
+ * The pass's share of its batch's draws, seeded by (SEED, iteration): any split of the batch, on any backend,
+ * and a resumed run draw what the whole batch would.
  */
-export function measureKeptBytes(
-  model: SSDDetector,
-  batch: BatchArrays,
-  range: { start: number; count: number },
-): number {
-  const acc = new GradientAccumulator(model, range.count, true);
+function passDraws(model: SSDDetector, batch: BatchArrays, range: ImageRange): nn.TrainingDraws {
+  return nn.batchDraws(mixSeed(model.cfg.SEED, batch.iteration), range.start, range.count);
+}
+
+/**
+ * Bytes a training pass over `range` keeps for its backward pass, measured by a forward pass alone whose tape
+ * is dropped; the model's buffers (running statistics) are restored after it.
+ */
+export function measureKeptBytes(model: SSDDetector, batch: BatchArrays, range: ImageRange): number {
+  const buffers = [...modelBuffers(model).values()].map((v) => [v, tf.clone(v)] as const);
   try {
-    return acc.add(batch, { ...range, weight: 1 });
+    return tf.tidy(() => {
+      const { images, targets } = passTensors(batch, range);
+      return forwardKeptBytes(() => {
+        const { regLoss, clsLoss } = model.loss(images, targets, passDraws(model, batch, range));
+        return tf.add(regLoss, clsLoss);
+      });
+    });
   } finally {
-    acc.restoreBuffers();
-    acc.dispose();
+    for (const [v, start] of buffers) v.assign(start);
+    tf.dispose(buffers.map(([, start]) => start));
   }
 }

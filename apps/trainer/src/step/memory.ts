@@ -1,11 +1,12 @@
 /** The wasm backend's heap limit: wasm32 addresses 4 GiB. */
 export const WASM_HEAP_BYTES = 4 * 2 ** 30;
 /**
- * Heap a training step takes per byte of tensors its forward pass keeps for the backward pass: measured on
- * wasm with MobileNetV2-SSD320, 235 MB kept and about 725 MB of heap per image (the backward pass's
- * gradients and the allocator's fragmentation come on top).
+ * Heap a training step takes per byte of tensors its forward pass keeps for the backward pass: the backward pass
+ * frees what it has used as it goes (see backprop), so its peak is the forward's plus a few activation-sized
+ * gradients; measured on wasm, 124 MB kept and 139 MB of heap per image (MobileNetV2-SSD320), 290 and 318 MB
+ * (VGG16-SSD300), with a margin for the allocator's fragmentation.
  */
-const HEAP_PER_KEPT_BYTE = 3.2;
+const HEAP_PER_KEPT_BYTE = 1.3;
 /** Part of the heap a step may plan to use; the rest absorbs fragmentation and measurement error. */
 const HEAP_SHARE = 0.8;
 /** Copies of the model's state alive in a step: weights, gradients, momentum, accumulated gradients. */

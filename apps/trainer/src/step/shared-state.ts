@@ -56,6 +56,36 @@ export function slotView(buffer: SharedArrayBuffer, slot: TensorSlot): Float32Ar
     : new Float32Array(buffer, slot.offset * 4, slot.size);
 }
 
+/** A backend that lends views of its memory (wasm): its tensors are read, and written, without a copy. */
+type LendingBackend = tf.KernelBackend & {
+  typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array | Int32Array;
+};
+
+/**
+ * Copies t's values into `out`: straight from the backend's memory where it lends a view (wasm), else read back.
+ * Why: every step moves the model's state and gradients between threads; a read-back is one more copy, into
+ * fresh pages, each a fault.
+ */
+export async function copyValues(t: tf.Tensor, out: Float32Array | Int32Array): Promise<void> {
+  const backend = tf.engine().backend as LendingBackend;
+  // The view is used before anything allocates (an allocation may move wasm's memory).
+  if (backend.typedArrayFromHeap) out.set(backend.typedArrayFromHeap(t));
+  else out.set((await t.data()) as Float32Array | Int32Array);
+}
+
+/**
+ * A tensor holding a copy of `values` (which may change later, e.g. a shared buffer's): wasm copies into its
+ * memory as it makes the tensor; other backends may keep the array itself, so it is copied for them first.
+ */
+export function tensorCopy(
+  values: Float32Array | Int32Array,
+  shape: number[],
+  dtype: 'float32' | 'int32',
+): tf.Tensor {
+  const lends = (tf.engine().backend as LendingBackend).typedArrayFromHeap != null;
+  return tf.tensor(lends ? values : values.slice(), shape, dtype);
+}
+
 /** Writes tensors (by slot key) into their slots. */
 export async function writeSlots(
   tensors: ReadonlyMap<string, tf.Tensor>,
@@ -65,7 +95,7 @@ export async function writeSlots(
   for (const slot of slotList) {
     const t = tensors.get(slot.key);
     if (!t) throw new Error(`shared state: no tensor ${slot.key}`);
-    slotView(buffer, slot).set((await t.data()) as Float32Array | Int32Array);
+    await copyValues(t, slotView(buffer, slot));
   }
 }
 
@@ -76,6 +106,6 @@ export function readState(model: SSDDetector, layout: SharedLayout, buffer: Shar
     const v = state.get(slot.key);
     if (!v || v.size !== slot.size)
       throw new Error(`worker model has no tensor ${slot.key} of [${slot.shape}]`);
-    tf.tidy(() => v.assign(tf.tensor(slotView(buffer, slot).slice(), slot.shape, slot.dtype)));
+    tf.tidy(() => v.assign(tensorCopy(slotView(buffer, slot), slot.shape, slot.dtype)));
   }
 }

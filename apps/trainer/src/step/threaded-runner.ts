@@ -9,7 +9,7 @@ import { PassSize } from './pass-size';
 import { equalPasses, type ImageRange, positivePriors, sharePasses, splitEvenly, weighPasses } from './plan';
 import type { TrainWorkerInit } from './protocol';
 import { shareInputs } from './shared-inputs';
-import { type SharedLayout, slotView, writeSlots } from './shared-state';
+import { copyValues, type SharedLayout, slotView, tensorCopy, writeSlots } from './shared-state';
 import { TrainWorkers } from './train-workers';
 
 /** Options of `ThreadedStepRunner.start`. */
@@ -35,6 +35,8 @@ export interface ThreadedRunnerOptions {
  */
 export class ThreadedStepRunner implements StepRunner {
   private inputs?: SharedArrayBuffer;
+  /** Where the threads' gradients are summed, slot by slot. */
+  private sums?: Float32Array;
   private unsyncedLogged = false;
   private readonly passSize: PassSize;
 
@@ -164,14 +166,17 @@ export class ThreadedStepRunner implements StepRunner {
     const outputs = this.pool.outputs.slice(0, shares.length - 1);
     const trainable = this.model.trainableVariables();
     const grads: tf.NamedTensorMap = {};
+    // One array for every sum, kept between steps: fresh pages each step would each cost a fault.
+    this.sums ??= new Float32Array(Math.max(...this.layout.grads.map((slot) => slot.size)));
     for (const slot of this.layout.grads) {
       const v = trainable.get(slot.key)!;
-      const sum = Float32Array.from((await own.grads[v.name]!.data()) as Float32Array);
+      const sum = this.sums.subarray(0, slot.size);
+      await copyValues(own.grads[v.name]!, sum);
       for (const out of outputs) {
         const g = slotView(out, slot);
         for (let i = 0; i < sum.length; i++) sum[i]! += g[i]!;
       }
-      grads[v.name] = tf.tensor(sum, slot.shape);
+      grads[v.name] = tensorCopy(sum, slot.shape, 'float32');
     }
     if (synced) return grads;
     const total = shares.reduce((a, s) => a + s.count, 0);

@@ -8,11 +8,15 @@ import { opsKernel } from '../ops-kernel';
 import { padInput } from './conv-padding';
 import { depthwiseFilterGradient3x3 } from './depthwise-filter-3x3';
 import { floats } from './heap';
+import { depthwiseFilterSimd } from './simd/depthwise-filter-simd';
 
-/** The 3×3, multiplier-1 case (every depthwise layer of MobileNetV2 and SSDLite) by a plain loop. */
+/**
+ * The 3×3, multiplier-1 case (every depthwise layer of MobileNetV2 and SSDLite): wasm SIMD on wasm's memory
+ * where it runs, else the plain loop, with the same sums either way.
+ */
 function gradient3x3(x: tf.Tensor4D, dy: tf.Tensor, info: backend_util.Conv2DInfo): tf.Tensor {
   const padded = padInput(x, info);
-  const sums = depthwiseFilterGradient3x3(floats(padded), floats(dy), {
+  const g = {
     batch: info.batchSize,
     paddedHeight: padded.shape[1],
     paddedWidth: padded.shape[2],
@@ -23,8 +27,33 @@ function gradient3x3(x: tf.Tensor4D, dy: tf.Tensor, info: backend_util.Conv2DInf
     strideWidth: info.strideWidth,
     dilationHeight: info.dilationHeight,
     dilationWidth: info.dilationWidth,
-  });
-  return tf.tensor4d(sums, [3, 3, info.inChannels, 1]);
+  };
+  const simd = depthwiseFilterSimd(tf.engine().backend);
+  if (!simd)
+    return tf.tensor4d(depthwiseFilterGradient3x3(floats(padded), floats(dy), g), [3, 3, g.channels, 1]);
+  // Float64 scratch: the image's sums, then the totals (zeroed), 9 × channels each.
+  const scratch = tf.fill([4 * 9 * g.channels], 0, 'float32');
+  const out = tf.fill([3, 3, g.channels, 1], 0, 'float32');
+  const acc = floats(scratch).byteOffset;
+  simd.depthwiseFilter3x3(
+    floats(padded).byteOffset,
+    floats(dy).byteOffset,
+    acc,
+    acc + 9 * g.channels * 8,
+    floats(out).byteOffset,
+    g.batch,
+    g.paddedHeight,
+    g.paddedWidth,
+    g.channels,
+    g.outHeight,
+    g.outWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.dilationHeight,
+    g.dilationWidth,
+  );
+  scratch.dispose();
+  return out;
 }
 
 /**

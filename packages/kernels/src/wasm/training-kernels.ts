@@ -1,6 +1,9 @@
+import { nn } from '@ssd/modeling';
+import { SGD_MOMENTUM_UPDATE } from '@ssd/solver';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { installKernels, type KernelWrapper } from '../registry';
+import { batchNormApply, batchNormDx, batchNormDz } from './batch-norm';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter';
@@ -9,13 +12,15 @@ import { heapSlice } from './heap-slice';
 import { registerWasmInferenceKernels } from './inference-kernels';
 import { meanOverLeadingAxes, sumOverLeadingAxes } from './leading-axes-reduce';
 import { maxPoolGrad } from './max-pool-grad';
+import { momentumUpdate } from './momentum-update';
 import { sharedIdentity, sharedSameTypeCast } from './shared-identity';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
 const WASM = 'wasm';
 /**
  * Kernels that gradients of an SSD network run and tfjs-backend-wasm 4.22.0 lacks, gets wrong (MaxPoolGrad)
- * or runs slowly (Conv2DBackpropInput), keyed by kernel name.
+ * or runs slowly (Conv2DBackpropInput), and training batch norm's elementwise steps and SGD's momentum step,
+ * keyed by kernel name.
  */
 const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
@@ -24,6 +29,10 @@ const WASM_GRADIENT_KERNELS: Readonly<Record<string, KernelFunc>> = {
   [tf.DepthwiseConv2dNativeBackpropInput]: depthwiseBackpropInput,
   [tf.MaxPoolGrad]: maxPoolGrad,
   [tf.UnsortedSegmentSum]: unsortedSegmentSum,
+  [nn.BATCH_NORM_APPLY]: batchNormApply,
+  [nn.BATCH_NORM_DZ]: batchNormDz,
+  [nn.BATCH_NORM_DX]: batchNormDx,
+  [SGD_MOMENTUM_UPDATE]: momentumUpdate,
 };
 
 /**

@@ -1,10 +1,19 @@
 /** nn.BatchNorm2d over the channel (last) axis of NHWC tensors. */
 import * as tf from '@tensorflow/tfjs-core';
-import { type AcrossReplicas, batchNormBackward, batchNormForward } from './batch-norm-kernels';
+import { applyActivation, type FusableActivation } from './activation';
+import {
+  type AcrossReplicas,
+  type BatchNormSaved,
+  batchNormBackward,
+  batchNormForward,
+} from './batch-norm-kernels';
 import { activeBatchNormSync, type BatchMoments, syncedMoments, syncedSums } from './batch-norm-sync';
 import { constant, zeros } from './init';
 import type { ForwardContext, Module } from './module';
 import type { Scope } from './state';
+
+/** Training-mode normalisation (and activation) as one differentiable op. */
+type BatchNormOp = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
 
 /** Construction options; defaults are PyTorch's. */
 export interface BatchNorm2dOptions {
@@ -43,45 +52,79 @@ export class BatchNorm2d implements Module {
   }
 
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    if (!ctx.training) {
-      return tf.batchNorm4d(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
-    }
-    return this.normalizeBatch(x, this.weight, this.bias);
+    return this.forwardActivated(x, ctx, 'linear');
   }
 
   /**
-   * Training-mode normalisation as one differentiable op with its gradient written out, so the tape keeps one
-   * activation-sized tensor instead of every intermediate of the composed ops:
-   * y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε); dβ = Σdy, dγ = Σdy·x̂, dx = γ/(N√(σ² + ε))·(N·dy − dβ − x̂·dγ).
-   * Both steps run as fused kernels where the backend has them (see batch-norm-kernels), unless synchronised.
+   * This layer followed by an activation. In training the two run as one op that keeps its input (and the
+   * per-channel statistics) for the backward pass and recomputes the normalised values and the activation's
+   * input from it there, as PyTorch's in-place ReLU after BatchNorm does: one activation-sized tensor kept
+   * instead of three, and the same gradients bit for bit (the recomputation repeats the forward's ops).
    */
-  private readonly normalizeBatch = tf.customGrad((...args: unknown[]) => {
-    const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    // Captured here: the backward pass must sum with the replicas this forward pass normalised with.
-    const sync = activeBatchNormSync();
-    const { mean, variance, count } = sync ? syncedMoments(x, sync, this.name) : this.moments(x);
-    if (count < 2) {
-      // As PyTorch: one value per channel has no variance to normalise by.
-      throw new Error(
-        `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]${sync ? ' on every replica together' : ''} (use a larger batch)`,
-      );
+  forwardActivated(
+    x: tf.Tensor4D,
+    ctx: ForwardContext,
+    activation: FusableActivation | 'linear',
+  ): tf.Tensor4D {
+    if (!ctx.training) {
+      const y = tf.batchNorm4d(x, this.runningMean, this.runningVar, this.bias, this.weight, this.eps);
+      return activation === 'linear' ? y : applyActivation(activation, y);
     }
-    this.updateRunningStats(mean, variance, count);
-    const invStd = tf.rsqrt(tf.add(variance, this.eps)) as tf.Tensor1D;
-    const { y, saved } = batchNormForward(x, { mean, invStd }, gamma, beta, !sync);
-    save(saved);
-    const acrossReplicas: AcrossReplicas | undefined = sync
-      ? (dBeta, dGamma) => {
-          const [b, g] = syncedSums([dBeta, dGamma], sync, this.name);
-          return { dBeta: b!, dGamma: g!, count };
-        }
-      : undefined;
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
-        batchNormBackward(dy as tf.Tensor4D, kept, acrossReplicas),
-    };
-  }) as (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
+    return this.normalizeBatch(x, this.weight, this.bias, activation);
+  }
+
+  /**
+   * Training-mode normalisation (and activation) as one differentiable op with its gradient written out, so the
+   * tape keeps x and per-channel tensors instead of every intermediate of the composed ops:
+   * z = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε), y = act(z); dz = dy·act′(z), dβ = Σdz, dγ = Σdz·x̂,
+   * dx = γ/(N√(σ² + ε))·(N·dz − dβ − x̂·dγ). The steps run as a backend's kernels where it has them (see
+   * batch-norm-kernels).
+   */
+  private normalizeBatch(
+    x: tf.Tensor4D,
+    gamma: tf.Tensor1D,
+    beta: tf.Tensor1D,
+    activation: FusableActivation | 'linear',
+  ): tf.Tensor4D {
+    const op = activation === 'linear' ? this.normalizeLinear : this.normalizeActivated[activation];
+    return op(x, gamma, beta);
+  }
+
+  private readonly normalizeLinear = this.normalizeOp('linear');
+  private readonly normalizeActivated: Record<FusableActivation, BatchNormOp> = {
+    relu: this.normalizeOp('relu'),
+    relu6: this.normalizeOp('relu6'),
+  };
+
+  private normalizeOp(activation: FusableActivation | 'linear'): BatchNormOp {
+    return tf.customGrad((...args: unknown[]) => {
+      const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      // Captured here: the backward pass must sum with the replicas this forward pass normalised with.
+      const sync = activeBatchNormSync();
+      const { mean, variance, count } = sync ? syncedMoments(x, sync, this.name) : this.moments(x);
+      if (count < 2) {
+        // As PyTorch: one value per channel has no variance to normalise by.
+        throw new Error(
+          `BatchNorm ${this.name}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]${sync ? ' on every replica together' : ''} (use a larger batch)`,
+        );
+      }
+      this.updateRunningStats(mean, variance, count);
+      const invStd = tf.rsqrt(tf.add(variance, this.eps)) as tf.Tensor1D;
+      const acrossReplicas: AcrossReplicas | undefined = sync
+        ? (dBeta, dGamma) => {
+            const [b, g] = syncedSums([dBeta, dGamma], sync, this.name);
+            return { dBeta: b!, dGamma: g!, count };
+          }
+        : undefined;
+      const { y, saved } = batchNormForward(x, { mean, invStd }, gamma, beta, activation);
+      save(saved);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], kept: tf.Tensor[]) =>
+          batchNormBackward(dy as tf.Tensor4D, kept as BatchNormSaved, activation, acrossReplicas),
+      };
+    }) as BatchNormOp;
+  }
 
   private moments(x: tf.Tensor4D): BatchMoments {
     const { mean, variance } = tf.moments(x, [0, 1, 2]);

@@ -38,11 +38,12 @@ export interface Conv2dOptions {
   readonly biasInit?: Initializer;
 }
 
-/** Filter, bias and activation of one fused convolution call. */
+/** Filter, bias and activation of one fused convolution call, and whether a training pass records it. */
 interface Convolution {
   readonly filter: tf.Tensor4D;
   readonly bias: tf.Tensor1D | null;
   readonly activation: FusableActivation | 'linear';
+  readonly training: boolean;
 }
 
 /** Holds `weight` (and `bias`) under its scope; PyTorch weight [out, in/groups, kh, kw]. */
@@ -103,11 +104,12 @@ export class Conv2d implements Module {
     x: tf.Tensor4D,
     batchNorm: BatchNorm2d | null,
     activation: FusableActivation | 'linear',
+    training = false,
   ): tf.Tensor4D {
     const { filter, bias } = batchNorm
       ? batchNorm.foldIntoConv(this.weight, this.bias, this.depthwise)
       : { filter: this.weight, bias: this.bias };
-    const op: Convolution = { filter, bias, activation };
+    const op: Convolution = { filter, bias, activation, training };
     const [top, bottom, left, right] = this.resolvePadding(x.shape[1], x.shape[2]);
     if (this.dilation > 1) return this.dilated(x, op, top, bottom, left, right);
     // tfjs applies a numeric pad on all four sides; anything else is padded explicitly first.
@@ -138,6 +140,14 @@ export class Conv2d implements Module {
   }
 
   private convolve(x: tf.Tensor4D, op: Convolution, stride: number, pad: number): tf.Tensor4D {
+    if (!op.bias && op.activation === 'linear') {
+      // The plain op: in a training pass tfjs's fused one also keeps its output for the backward pass, which
+      // needs it only for a bias or an activation.
+      return this.depthwise
+        ? tf.depthwiseConv2d(x, op.filter, stride, pad)
+        : tf.conv2d(x, op.filter, stride, pad);
+    }
+    if (op.training && op.activation === 'relu') return this.convolveRelu(x, op, stride, pad);
     const args = {
       x,
       filter: op.filter,
@@ -147,6 +157,39 @@ export class Conv2d implements Module {
       activation: op.activation,
     };
     return this.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
+  }
+
+  /**
+   * Convolution (+ bias) + ReLU for a training pass as one differentiable op keeping its input and output, not
+   * also the ReLU's input (tfjs fuses no activation while recording gradients, and its bias add keeps both of
+   * its inputs): ReLU's gradient is read from the output, dy where y > 0, as PyTorch's in-place ReLU does. The
+   * forward pass runs the ops tfjs would (convolution, add, ReLU), so the values are the same.
+   */
+  private convolveRelu(x: tf.Tensor4D, op: Convolution, stride: number, pad: number): tf.Tensor4D {
+    const kernel = this.depthwise ? tf.DepthwiseConv2dNative : tf.Conv2D;
+    const attrs = { strides: stride, pad, dataFormat: 'NHWC', dilations: 1 } as unknown as tf.NamedAttrMap;
+    const gradient = tf.getGradient(kernel);
+    if (!gradient) throw new Error(`${kernel}: no gradient registered (register tfjs's gradients to train)`);
+    const convolveAndRelu = tf.customGrad((...args: unknown[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const [input, filter, bias] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D | undefined];
+      const conv = this.depthwise
+        ? tf.depthwiseConv2d(input, filter, stride, pad)
+        : tf.conv2d(input, filter, stride, pad);
+      const y = tf.relu(bias ? tf.add(conv, bias) : conv);
+      save([input, filter, y]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [xs, w, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+          const dz = tf.mul(dy as tf.Tensor, tf.step(ys));
+          const grads = gradient.gradFunc(dz, [xs, w], attrs);
+          const out = [grads.x!(), grads.filter!()];
+          return bias ? [...out, tf.sum(dz, [0, 1, 2])] : out;
+        },
+      };
+    });
+    return (op.bias ? convolveAndRelu(x, op.filter, op.bias) : convolveAndRelu(x, op.filter)) as tf.Tensor4D;
   }
 
   /**

@@ -1,7 +1,7 @@
 /** Layer primitives (NHWC, PyTorch-named state) used by every backbone and head. */
 export { type FusableActivation, ReLU, ReLU6 } from './activation';
 export { BatchNorm2d, type BatchNorm2dOptions } from './batch-norm';
-export { BATCH_NORM_APPLY, BATCH_NORM_GRAD } from './batch-norm-kernels';
+export { BATCH_NORM_APPLY, BATCH_NORM_DX, BATCH_NORM_DZ, BATCH_NORM_GRAD } from './batch-norm-kernels';
 export { type BatchNormSync, withBatchNormSync } from './batch-norm-sync';
 export { Conv2d, type Conv2dOptions, type Padding } from './conv';
 export { type ConvBNOptions, convBNActivation } from './conv-bn';

@@ -80,7 +80,9 @@ export class OrtConvRunner {
 
   /** dW (HWIO) of a convolution into `dw`, from x and dy, both NHWC. */
   filterGradient(g: ConvGeometry, x: Float32Array, dy: Float32Array, dw: Float32Array): void {
-    const session = this.session(`filter-gradient:${geometryKey(g)}`, () => filterGradientGraph(g));
+    // A filter larger than 1×1 takes an input-sized slice per tap, reused from the session's arena.
+    const taps = g.filterHeight * g.filterWidth;
+    const session = this.session(`filter-gradient:${geometryKey(g)}`, () => filterGradientGraph(g), taps > 1);
     session.run(
       { x: this.data(g, x, inShape(g, 'NHWC')), dy: this.data(g, dy, outShape(g, 'NHWC')) },
       { dw: { data: dw, dims: filterDims(g) } },
@@ -94,10 +96,10 @@ export class OrtConvRunner {
     this.filters.clear();
   }
 
-  private session(key: string, build: () => Uint8Array): SyncSession {
+  private session(key: string, build: () => Uint8Array, arena = false): SyncSession {
     let session = this.sessions.get(key);
     if (!session) {
-      session = new SyncSession(build(), this.threads);
+      session = new SyncSession(build(), this.threads, arena);
       this.sessions.set(key, session);
     }
     return session;

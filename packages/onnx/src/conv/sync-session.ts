@@ -55,8 +55,12 @@ export class SyncSession {
   private readonly session: Binding.InferenceSession;
   private readonly rt: SyncRuntime;
 
-  /** Loads `model` (ONNX bytes) with `threads` threads for one operator, spinning off between runs. */
-  constructor(model: Uint8Array, threads: number) {
+  /**
+   * Loads `model` (ONNX bytes) with `threads` threads for one operator, spinning off between runs. `arena`
+   * keeps the memory of the graph's intermediate tensors between runs (ONNX Runtime's CPU arena, one per
+   * session); without it they are freed after each run, which costs fresh pages when they are large.
+   */
+  constructor(model: Uint8Array, threads: number, arena = false) {
     this.rt = loadSyncRuntime();
     this.session = new this.rt.binding.InferenceSession();
     this.session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
@@ -65,6 +69,8 @@ export class SyncSession {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      enableCpuMemArena: arena,
+      enableMemPattern: arena,
       // Why: between runs the calling thread works on other kernels; spinning pool threads would take its core.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
