@@ -163,6 +163,8 @@ function checkPaths(doc, text, problems) {
   for (const [, span] of withoutFences.matchAll(/`([^`\n]+)`/g)) {
     const candidate = span.replace(/[.,:;)]+$/, '');
     if (!PATH_ROOTS.some((r) => candidate.startsWith(r)) || /[<*{ ]/.test(candidate)) continue;
+    // Build outputs exist only after `pnpm build`; lint must pass on a fresh clone too.
+    if (/(^|\/)dist(\/|$)/.test(candidate)) continue;
     if (!fs.existsSync(path.join(ROOT, candidate))) problems.push(`${doc}: \`${candidate}\` does not exist`);
   }
   for (const [, label, target] of withoutFences.matchAll(/\[([^\]]*)\]\(([^)\s]+)\)/g)) {
