@@ -8,7 +8,7 @@
  * the single-process one. Same random weights everywhere (the quick start's model, MobileNetV2-SSDLite 160).
  * Needs a Redis: `redis-server --port 6379 --save ''` in another terminal.
  * Usage (after `pnpm build`): pnpm --filter @ssd/cli bench:distributed [-- --redis redis://127.0.0.1:6379
- *   --images 100 --shard-size 64 --repeat 3 --data DIR]
+ *   --images 100 --shard-size 64 --repeat 3 --data DIR --loader-workers 0]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const REDIS = option('redis', 'redis://127.0.0.1:6379');
 const IMAGES = Number(option('images', '100'));
 const SHARD_SIZE = option('shard-size', '64');
 const REPEAT = Number(option('repeat', '3'));
+// Data loader threads per shard on each worker (`ssd worker --loader-workers`); 0 loads inline.
+const LOADER_WORKERS = option('loader-workers', '0');
 const DATA = option('data', path.join(tmpdir(), `ssd-test-bench-shapes-${IMAGES}`));
 const CONFIG = 'quickstart_mobilenet_v2_ssdlite_shapes';
 const BIN = path.resolve(__dirname, '../../../dist/bin.js');
@@ -88,7 +90,12 @@ interface Timing {
 /** One `ssd test` run with `workers` fresh workers (0: one process, no Redis). */
 async function timedRun(workers: number, ckpt: string, outputDir: string): Promise<Timing> {
   const queue = `bench-${process.pid}-${Date.now()}`;
-  const pool = Array.from({ length: workers }, () => start(['worker', '--redis', REDIS, '--queue', queue]));
+  const pool = Array.from({ length: workers }, () =>
+    start([
+      ...['worker', '--redis', REDIS, '--queue', queue],
+      ...(LOADER_WORKERS === '0' ? [] : ['--loader-workers', LOADER_WORKERS]),
+    ]),
+  );
   try {
     for (const w of pool) await until(w, /taking shards/);
     const idle = pool.map((w) => cpuSeconds(w.proc.pid!));
