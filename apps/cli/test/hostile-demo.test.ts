@@ -47,6 +47,18 @@ beforeAll(async () => {
   writeFileSync(path.join(images, 'c-half.jpg'), readFileSync(path.join(jpegs, first)).subarray(0, 300));
 });
 
+/** `ssd demo` of the test images with checkpoint `ckpt`, into a fresh output folder. */
+function demoWithCheckpoint(ckpt: string) {
+  return demo(
+    '--ckpt',
+    ckpt,
+    '--images_dir',
+    images,
+    '--output_dir',
+    mkdtempSync(path.join(tmpdir(), 'ssd-demo-out-')),
+  );
+}
+
 function demo(...args: string[]) {
   const start = performance.now();
   const run = spawnSync(
@@ -152,14 +164,7 @@ describe('hostile ssd demo', () => {
       "cannot download: 'http://[::1' is not a usable URL: it cannot be parsed",
     ],
   ])('names %s given as --ckpt, in one line', (_, ckptArg, message) => {
-    const run = demo(
-      '--ckpt',
-      ckptArg(),
-      '--images_dir',
-      images,
-      '--output_dir',
-      mkdtempSync(path.join(tmpdir(), 'ssd-demo-out-')),
-    );
+    const run = demoWithCheckpoint(ckptArg());
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`ssd: error: ${message}`);
   });
@@ -171,14 +176,7 @@ describe('hostile ssd demo', () => {
       'latin1',
     );
     writeFileSync(file, Buffer.concat([head, Buffer.alloc(140 * 2 ** 20, '2'), Buffer.from('.')]));
-    const run = demo(
-      '--ckpt',
-      file,
-      '--images_dir',
-      images,
-      '--output_dir',
-      mkdtempSync(path.join(tmpdir(), 'ssd-demo-out-')),
-    );
+    const run = demoWithCheckpoint(file);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(
       new RegExp(
@@ -211,14 +209,7 @@ describe('hostile ssd demo', () => {
         Buffer.alloc(4 * numel),
       ]),
     );
-    const run = demo(
-      '--ckpt',
-      file,
-      '--images_dir',
-      images,
-      '--output_dir',
-      mkdtempSync(path.join(tmpdir(), 'ssd-demo-out-')),
-    );
+    const run = demoWithCheckpoint(file);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(
       new RegExp(
@@ -260,14 +251,7 @@ describe('hostile ssd demo', () => {
         },
       }),
     );
-    const run = demo(
-      '--ckpt',
-      file,
-      '--images_dir',
-      images,
-      '--output_dir',
-      mkdtempSync(path.join(tmpdir(), 'ssd-demo-out-')),
-    );
+    const run = demoWithCheckpoint(file);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(
       new RegExp(
