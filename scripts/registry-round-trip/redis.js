@@ -1,19 +1,7 @@
 // A throw-away Redis for the package examples that need one (@ssd/distributed's): Debian's redis-server on a
 // free 127.0.0.1 port, its files in a folder of the round trip's, stopped when the examples are done.
 const { spawn, spawnSync } = require('node:child_process');
-const net = require('node:net');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { freePort } = require('./free-port');
 
 /** Starts redis-server in `dir`; resolves to `{ url, stop() }` once it answers PING. */
 async function startRedis(dir) {

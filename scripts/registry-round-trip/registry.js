@@ -4,21 +4,8 @@
 // time so that no registry address is written into the repository.
 const { execFileSync, spawn } = require('node:child_process');
 const { mkdirSync, openSync, writeFileSync } = require('node:fs');
-const net = require('node:net');
+const { freePort } = require('./free-port');
 const path = require('node:path');
-
-/** A TCP port nothing listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitUntilUp(url, child, log, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
